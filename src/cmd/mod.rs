@@ -1,0 +1,49 @@
+//! One module per subcommand, as in xsv: each owns its arguments and its output formats.
+
+pub mod referentiel;
+
+use std::process::ExitCode;
+
+use chrono::Datelike;
+use siodoc::Erreur;
+
+/// Exit codes, documented in `--help` and in the README.
+pub const AIDE_CODES_SORTIE: &str = "\
+Codes de sortie :
+  0  tout s'est bien passé
+  1  le classeur contient des erreurs (verifier, generer)
+  2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide
+  3  écriture impossible (dossier ou fichier de sortie)";
+
+pub const SORTIE_ENTREE_INVALIDE: u8 = 2;
+pub const SORTIE_ECRITURE: u8 = 3;
+
+pub fn code_pour(e: &Erreur) -> ExitCode {
+    ExitCode::from(match e {
+        Erreur::Ecriture { .. } => SORTIE_ECRITURE,
+        Erreur::SessionInconnue { .. } | Erreur::Lecture { .. } | Erreur::Profil { .. } => {
+            SORTIE_ENTREE_INVALIDE
+        }
+    })
+}
+
+/// The session being prepared today: from September on, next year's.
+pub fn session_par_defaut() -> u16 {
+    let aujourdhui = chrono::Local::now().date_naive();
+    let annee = aujourdhui.year() as u16;
+    if aujourdhui.month() >= 9 {
+        annee + 1
+    } else {
+        annee
+    }
+}
+
+/// Parses `--session` so that « 3000 » or « 20x6 » reach the library's French message.
+pub fn lire_session(texte: &str) -> Result<u16, String> {
+    texte.trim().parse::<u16>().map_err(|_| {
+        format!(
+            "« {texte} » n'est pas une année de session ; sessions connues : {}",
+            siodoc::session::sessions_connues_texte()
+        )
+    })
+}

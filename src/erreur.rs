@@ -1,0 +1,124 @@
+//! Errors of the library, with the French message a teacher reads.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// An error that stops the current command. Each message says where, what was found and what
+/// to do; the CLI maps each kind to a documented exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Erreur {
+    #[error(
+        "session {session} inconnue : siodoc connaît les sessions {connues}. \
+         Pour une autre session, décrivez-la entièrement dans un fichier de profil \
+         (modèle : siodoc referentiel --session 2026 --exporter-profil profil.toml) \
+         et passez-le avec --profil."
+    )]
+    SessionInconnue { session: String, connues: String },
+
+    #[error("impossible de lire « {} » : {detail}", chemin.display())]
+    Lecture { chemin: PathBuf, detail: String },
+
+    #[error("impossible d'écrire « {} » : {detail}", chemin.display())]
+    Ecriture { chemin: PathBuf, detail: String },
+
+    #[error("profil « {} »{} : {message}", chemin.display(), position_texte(*position))]
+    Profil {
+        chemin: PathBuf,
+        /// Line and column, 1-based.
+        position: Option<(usize, usize)>,
+        message: String,
+    },
+}
+
+fn position_texte(position: Option<(usize, usize)>) -> String {
+    match position {
+        Some((l, c)) => format!(", ligne {l}, colonne {c}"),
+        None => String::new(),
+    }
+}
+
+/// Translates the usual serde/TOML messages into French; `extrait` is the text the error
+/// points at, used to name the key when the message does not.
+pub fn traduire_serde(message: &str, extrait: Option<&str>) -> String {
+    let m = message.trim();
+    let noms = |s: &str| -> String {
+        s.split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, n)| format!("« {n} »"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(reste) = m.strip_prefix("unknown field ") {
+        let (cle, attendus) = reste.split_once(", ").unwrap_or((reste, ""));
+        let mut s = format!("clé inconnue {}", noms(cle));
+        let attendus = noms(attendus);
+        if attendus.is_empty() {
+            s.push_str(" : ce tableau n'accepte aucune clé");
+        } else {
+            let _ = write!(s, " ; clés possibles à cet endroit : {attendus}");
+        }
+        return s;
+    }
+    if let Some(reste) = m.strip_prefix("missing field ") {
+        return format!("clé obligatoire absente : {}", noms(reste));
+    }
+    if let Some(reste) = m.strip_prefix("unknown variant ") {
+        let (valeur, attendus) = reste.split_once(", ").unwrap_or((reste, ""));
+        return format!(
+            "valeur inconnue {} ; valeurs possibles : {}",
+            noms(valeur),
+            noms(attendus)
+        );
+    }
+    if let Some(reste) = m.strip_prefix("invalid type: ") {
+        let (trouve, attendu) = reste.split_once(", expected ").unwrap_or((reste, "?"));
+        let traduit = |t: &str| {
+            t.replace("a string", "un texte entre guillemets")
+                .replace("string", "texte")
+                .replace("integer", "nombre entier")
+                .replace("boolean", "booléen")
+                .replace("a sequence", "une liste")
+                .replace("sequence", "liste")
+                .replace("map", "tableau")
+                .replace("struct", "tableau")
+                .replace("u16", "nombre entier (année)")
+        };
+        return format!(
+            "type de valeur incorrect : trouvé {}, attendu {}",
+            traduit(trouve),
+            traduit(attendu)
+        );
+    }
+    if m.contains("duplicate key") {
+        return format!(
+            "clé définie deux fois{}",
+            extrait.map(|e| format!(" : « {e} »")).unwrap_or_default()
+        );
+    }
+    format!(
+        "syntaxe TOML invalide{} ; vérifiez les guillemets, les crochets et les signes « = » (détail : {m})",
+        extrait
+            .filter(|e| !e.is_empty())
+            .map(|e| format!(" près de « {e} »"))
+            .unwrap_or_default()
+    )
+}
+
+/// A system error in French, for messages that already name the file.
+pub fn io_fr(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "fichier ou dossier introuvable ; vérifiez le chemin".into(),
+        K::PermissionDenied => {
+            "accès refusé ; vérifiez les droits sur ce fichier ou ce dossier".into()
+        }
+        K::AlreadyExists => "le fichier existe déjà".into(),
+        K::IsADirectory => "c'est un dossier, pas un fichier".into(),
+        K::NotADirectory => "un élément du chemin n'est pas un dossier".into(),
+        K::StorageFull => "disque plein".into(),
+        K::ReadOnlyFilesystem => "support en lecture seule".into(),
+        K::InvalidData => "contenu illisible (ce n'est pas du texte UTF-8 ?)".into(),
+        _ => format!("erreur système ({e})"),
+    }
+}

@@ -1,0 +1,12 @@
+//! siodoc: the BTS SIO exam paperwork of a whole class, from one workbook.
+//!
+//! Data flows one way: the class workbook is read into a model, validated against the embedded
+//! référentiel, then rendered and archived. This crate holds every stage; the `siodoc` binary
+//! is a thin command-line layer on top. Nothing here writes to the terminal.
+
+pub mod erreur;
+pub mod fichier;
+pub mod referentiel;
+pub mod session;
+
+pub use erreur::Erreur;

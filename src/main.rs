@@ -1,0 +1,135 @@
+//! The `siodoc` command line: parses arguments, calls the library, prints, sets the exit code.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// Dossiers d'examen du BTS SIO pour toute une classe, à partir d'un seul classeur.
+#[derive(Parser)]
+#[command(
+    name = "siodoc",
+    version,
+    about,
+    after_help = cmd::AIDE_CODES_SORTIE,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    commande: Commande,
+}
+
+#[derive(Subcommand)]
+enum Commande {
+    /// Affiche le référentiel et le profil de session qui s'appliquent.
+    Referentiel(cmd::referentiel::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match franciser(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return erreur_arguments(e),
+    };
+    let resultat = match cli.commande {
+        Commande::Referentiel(args) => cmd::referentiel::executer(args),
+    };
+    match resultat {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("siodoc : erreur : {e}");
+            cmd::code_pour(&e)
+        }
+    }
+}
+
+/// Puts clap's own words (headings, help and version flags) in French, on every subcommand.
+fn franciser(commande: Command) -> Command {
+    let avec_version = commande.get_version().is_some();
+    let mut c = commande
+        .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}\n")
+        .subcommand_help_heading("Commandes")
+        .subcommand_value_name("COMMANDE")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("aide")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Affiche cette aide"),
+        );
+    if avec_version {
+        c = c.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Affiche la version"),
+        );
+    }
+    c.mut_subcommands(franciser)
+}
+
+/// Argument errors in French, exit code 2; help and version go to stdout with code 0.
+fn erreur_arguments(e: clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let contexte = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let argument = contexte(ContextKind::InvalidArg);
+    let valeur = contexte(ContextKind::InvalidValue);
+    let message = match e.kind() {
+        ErrorKind::InvalidValue => format!(
+            "valeur « {valeur} » invalide pour {argument} ; valeurs possibles : {}",
+            contexte(ContextKind::ValidValue)
+        ),
+        ErrorKind::ValueValidation => {
+            let cause = std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!("{argument} : {cause}")
+        }
+        ErrorKind::UnknownArgument => format!("argument inconnu « {argument} »"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} » ; commandes : {}",
+            contexte(ContextKind::InvalidSubcommand),
+            Cli::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {argument}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "indiquez une commande ; la liste : siodoc --help".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{argument} ne peut pas être combiné avec {}",
+            contexte(ContextKind::PriorArg)
+        ),
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => {
+            format!("nombre de valeurs incorrect pour {argument}")
+        }
+        _ => e
+            .render()
+            .to_string()
+            .replacen("error:", "", 1)
+            .trim()
+            .to_string(),
+    };
+    eprintln!("siodoc : erreur : {message}\nPour l'aide : siodoc --help");
+    ExitCode::from(cmd::SORTIE_ENTREE_INVALIDE)
+}
