@@ -21,6 +21,9 @@ pub enum Erreur {
     #[error("impossible d'écrire « {} » : {detail}", chemin.display())]
     Ecriture { chemin: PathBuf, detail: String },
 
+    #[error("classeur « {} » : {message}", chemin.display())]
+    Classeur { chemin: PathBuf, message: String },
+
     #[error("profil « {} »{} : {message}", chemin.display(), position_texte(*position))]
     Profil {
         chemin: PathBuf,

@@ -4,9 +4,13 @@
 //! référentiel, then rendered and archived. This crate holds every stage; the `siodoc` binary
 //! is a thin command-line layer on top. Nothing here writes to the terminal.
 
+pub mod chargement;
+pub mod classeur;
+pub mod diagnostic;
 pub mod erreur;
 pub mod fichier;
 pub mod referentiel;
 pub mod session;
+pub mod verification;
 
 pub use erreur::Erreur;

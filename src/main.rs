@@ -23,6 +23,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commande {
+    /// Vérifie le classeur de classe : chaque problème avec sa cellule.
+    Verifier(cmd::verifier::Args),
+    /// Écrit le modèle de classeur de classe (vide, exemple ou import Cyclades).
+    Modele(cmd::modele::Args),
     /// Affiche le référentiel et le profil de session qui s'appliquent.
     Referentiel(cmd::referentiel::Args),
 }
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
         Err(e) => return erreur_arguments(e),
     };
     let resultat = match cli.commande {
+        Commande::Verifier(args) => cmd::verifier::executer(args),
+        Commande::Modele(args) => cmd::modele::executer(args),
         Commande::Referentiel(args) => cmd::referentiel::executer(args),
     };
     match resultat {

@@ -1,6 +1,8 @@
 //! One module per subcommand, as in xsv: each owns its arguments and its output formats.
 
+pub mod modele;
 pub mod referentiel;
+pub mod verifier;
 
 use std::process::ExitCode;
 
@@ -15,13 +17,17 @@ Codes de sortie :
   2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide
   3  écriture impossible (dossier ou fichier de sortie)";
 
+pub const SORTIE_ERREURS_CLASSEUR: u8 = 1;
 pub const SORTIE_ENTREE_INVALIDE: u8 = 2;
 pub const SORTIE_ECRITURE: u8 = 3;
 
 pub fn code_pour(e: &Erreur) -> ExitCode {
     ExitCode::from(match e {
         Erreur::Ecriture { .. } => SORTIE_ECRITURE,
-        Erreur::SessionInconnue { .. } | Erreur::Lecture { .. } | Erreur::Profil { .. } => {
+        Erreur::SessionInconnue { .. }
+        | Erreur::Lecture { .. }
+        | Erreur::Profil { .. }
+        | Erreur::Classeur { .. } => {
             SORTIE_ENTREE_INVALIDE
         }
     })

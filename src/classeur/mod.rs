@@ -1,0 +1,278 @@
+//! The class workbook (« classeur de classe »): its model, its schema, reading it and writing
+//! the template a teacher fills in.
+//!
+//! Reading turns any supported file into a [`Classeur`] whose fields keep both the value as
+//! typed and the cell it came from, so that validation can say « Réalisations!H12 ». Reading
+//! itself only reports what prevents reading (a missing sheet or header); every rule about the
+//! content lives in [`crate::verification`].
+
+pub mod cyclades;
+pub mod dates;
+pub mod exemple;
+pub mod feuille;
+pub mod gabarit;
+pub mod lecture;
+pub mod schema;
+
+use serde::Serialize;
+
+pub use dates::{DateLue, Periode};
+pub use feuille::Cellule;
+
+use crate::referentiel::OptionSio;
+
+/// A value read from one cell, with the place it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Champ {
+    /// The text of the cell, trimmed (numbers written without a trailing « .0 »).
+    pub texte: String,
+    /// `Feuille!A1` reference, empty when the column is absent.
+    pub cellule: String,
+    /// The raw cell, for dates and formula errors.
+    #[serde(skip)]
+    pub brut: Cellule,
+}
+
+impl Champ {
+    pub fn vide() -> Champ {
+        Champ {
+            texte: String::new(),
+            cellule: String::new(),
+            brut: Cellule::Vide,
+        }
+    }
+
+    pub fn est_vide(&self) -> bool {
+        self.texte.is_empty()
+    }
+}
+
+/// `Paramètres`: one value per line, label in column A, value in column B.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Parametres {
+    pub session: Champ,
+    pub centre: Champ,
+    pub academie: Champ,
+    pub classe: Champ,
+    pub formateur: Champ,
+    pub date: Champ,
+}
+
+/// One line of `Candidats`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Candidat {
+    pub ligne: u32,
+    pub numero: Champ,
+    pub nom: Champ,
+    pub prenom: Champ,
+    pub option: Champ,
+    pub portfolio: Champ,
+    pub epreuve: Champ,
+}
+
+impl Candidat {
+    pub fn option(&self) -> Option<OptionSio> {
+        OptionSio::lire(&self.option.texte)
+    }
+}
+
+/// The three parts of a tableau de synthèse, in print order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Partie {
+    Formation,
+    Professionnel1,
+    Professionnel2,
+}
+
+impl Partie {
+    pub const TOUTES: [Partie; 3] = [Partie::Formation, Partie::Professionnel1, Partie::Professionnel2];
+
+    /// The label offered in the template's drop-down.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Partie::Formation => "En formation",
+            Partie::Professionnel1 => "Milieu professionnel 1re année",
+            Partie::Professionnel2 => "Milieu professionnel 2de année",
+        }
+    }
+
+    /// Reads the labels teachers use: the drop-down's, « stage 1 », « 2e année », « TP »…
+    pub fn lire(texte: &str) -> Option<Partie> {
+        let t = schema::normaliser(texte);
+        if t.is_empty() {
+            return None;
+        }
+        let premiere = ["1", "premiere", "1re", "1ere"].iter().any(|m| t.contains(m));
+        let seconde = ["2", "seconde", "deuxieme", "2de", "2e"].iter().any(|m| t.contains(m));
+        let pro = ["milieu", "stage", "professionnel", "entreprise", "pro"]
+            .iter()
+            .any(|m| t.contains(m));
+        match (premiere, seconde) {
+            (true, false) if pro || t.contains("annee") || t.len() <= 6 => Some(Partie::Professionnel1),
+            (false, true) if pro || t.contains("annee") || t.len() <= 6 => Some(Partie::Professionnel2),
+            (false, false) if !pro && ["formation", "centre", "tp", "ppe", "cours"].iter().any(|m| t.contains(m)) => {
+                Some(Partie::Formation)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Modalité of a réalisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Modalite {
+    Seul,
+    EnEquipe,
+}
+
+impl Modalite {
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Modalite::Seul => "Seul(e)",
+            Modalite::EnEquipe => "En équipe",
+        }
+    }
+
+    pub fn lire(texte: &str) -> Option<Modalite> {
+        match schema::normaliser(texte).as_str() {
+            "seul" | "seule" | "seuls" | "individuel" | "individuelle" => Some(Modalite::Seul),
+            "enequipe" | "equipe" | "groupe" | "engroupe" | "collectif" => Some(Modalite::EnEquipe),
+            _ => None,
+        }
+    }
+}
+
+/// One line of `Réalisations` (a « situation » in the 2011 référentiel).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Realisation {
+    pub ligne: u32,
+    pub candidat: Champ,
+    pub partie: Champ,
+    pub intitule: Champ,
+    pub documents: Champ,
+    pub debut: Champ,
+    pub fin: Champ,
+    pub periode: Champ,
+    pub lieu: Champ,
+    pub organisation: Champ,
+    pub modalite: Champ,
+    /// One entry per tick column of the session, in schema order: (item code, cell).
+    pub coches: Vec<(String, Champ)>,
+    pub fiche: Champ,
+}
+
+impl Realisation {
+    /// Whether the row holds anything at all (blank rows inside a sheet are skipped).
+    pub fn est_vide(&self) -> bool {
+        [
+            &self.candidat,
+            &self.partie,
+            &self.intitule,
+            &self.documents,
+            &self.debut,
+            &self.fin,
+            &self.periode,
+            &self.lieu,
+            &self.organisation,
+            &self.modalite,
+            &self.fiche,
+        ]
+        .iter()
+        .all(|c| c.est_vide())
+            && self.coches.iter().all(|(_, c)| c.est_vide())
+    }
+
+    /// Codes of the items ticked on this row (unknown marks count as not ticked).
+    pub fn codes_coches(&self) -> impl Iterator<Item = &str> {
+        self.coches
+            .iter()
+            .filter(|(_, c)| lire_coche(&c.brut) == Some(true))
+            .map(|(code, _)| code.as_str())
+    }
+
+    pub fn partie(&self) -> Option<Partie> {
+        Partie::lire(&self.partie.texte)
+    }
+
+    /// The fiche number (1 or 2) when the cell holds one.
+    pub fn numero_fiche(&self) -> Option<u8> {
+        lire_numero_fiche(&self.fiche.texte)
+    }
+}
+
+/// One line of `Fiches`: the free texts of a fiche descriptive.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fiche {
+    pub ligne: u32,
+    pub candidat: Champ,
+    pub numero: Champ,
+    pub conditions: Champ,
+    pub ressources: Champ,
+    pub acces: Champ,
+    pub descriptif: Champ,
+}
+
+impl Fiche {
+    pub fn numero_fiche(&self) -> Option<u8> {
+        lire_numero_fiche(&self.numero.texte)
+    }
+}
+
+/// The whole workbook as read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Classeur {
+    pub parametres: Parametres,
+    pub candidats: Vec<Candidat>,
+    pub realisations: Vec<Realisation>,
+    pub fiches: Vec<Fiche>,
+    /// Codes of the tick columns found in `Réalisations`, in sheet order.
+    pub colonnes_coches: Vec<String>,
+}
+
+impl Classeur {
+    pub fn candidat(&self, numero: &str) -> Option<&Candidat> {
+        self.candidats.iter().find(|c| c.numero.texte == numero)
+    }
+
+    pub fn realisations_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Realisation> {
+        self.realisations
+            .iter()
+            .filter(move |r| r.candidat.texte == numero)
+    }
+
+    pub fn fiches_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Fiche> {
+        self.fiches.iter().filter(move |f| f.candidat.texte == numero)
+    }
+}
+
+/// Reads a tick mark: `Some(true)` ticked, `Some(false)` not ticked, `None` not a mark.
+///
+/// Ticked: X, x, ✓, ✔, ☑, ☒, ▣, 1, oui, vrai, TRUE (spaces around ignored). Not ticked: empty,
+/// blank, 0, non, faux, FALSE, ☐, ▢.
+pub fn lire_coche(cellule: &Cellule) -> Option<bool> {
+    match cellule {
+        Cellule::Vide => Some(false),
+        Cellule::Booleen(b) => Some(*b),
+        Cellule::Nombre(n) if *n == 1.0 => Some(true),
+        Cellule::Nombre(n) if *n == 0.0 => Some(false),
+        Cellule::Texte(t) => {
+            let t = t.trim();
+            match t.to_lowercase().as_str() {
+                "" | "0" | "non" | "faux" | "false" | "☐" | "▢" => Some(false),
+                "x" | "✓" | "✔" | "☑" | "☒" | "▣" | "1" | "oui" | "vrai" | "true" => Some(true),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn lire_numero_fiche(texte: &str) -> Option<u8> {
+    let t = schema::normaliser(texte);
+    let t = t.trim_start_matches("fiche").trim_start_matches('n');
+    match t {
+        "1" => Some(1),
+        "2" => Some(2),
+        _ => None,
+    }
+}
