@@ -72,7 +72,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
         } else if cochees == 0 {
             d.push(Diagnostic::erreur(
                 "realisation-sans-coche",
-                ligne.clone(),
+                position(&r.intitule),
                 format!(
                     "« {} » ne coche aucune compétence ; cochez d'un X les compétences mises en œuvre",
                     r.intitule.texte
@@ -129,27 +129,25 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
             ));
         }
 
-        // Dates.
-        let mut debut = date(&r.debut, d);
-        let mut fin = date(&r.fin, d);
-        let mut place_fin = position(&r.fin);
-        if debut.is_none() && fin.is_none() {
+        // Dates: Début and Fin, or else a Période cell.
+        let mut debut = date(&r.debut, d).map(|x| (x, position(&r.debut)));
+        let mut fin = date(&r.fin, d).map(|x| (x, position(&r.fin)));
+        if debut.is_none() && fin.is_none() && r.debut.est_vide() && r.fin.est_vide() {
             match lire_periode(&r.periode.brut) {
                 Ok(Periode::Dates { debut: a, fin: b }) => {
-                    debut = a;
-                    fin = b;
-                    place_fin = position(&r.periode);
+                    debut = a.map(|x| (x, position(&r.periode)));
+                    fin = b.map(|x| (x, position(&r.periode)));
                 }
                 Ok(_) => {}
                 Err(p) => d.push(probleme_date(&r.periode, p)),
             }
         }
-        if let (Some(a), Some(b)) = (debut, fin)
+        if let (Some((a, _)), Some((b, place))) = (&debut, &fin)
             && b.dernier_jour() < a.premier_jour()
         {
             d.push(Diagnostic::erreur(
                 "date-inversee",
-                place_fin.clone(),
+                place.clone(),
                 format!(
                     "la fin ({}) est avant le début ({}) ; les deux dates sont sans doute inversées",
                     b.jj_mm_aa(),
@@ -157,20 +155,21 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
                 ),
             ));
         }
-        for x in [debut, fin].into_iter().flatten() {
-            if x.dernier_jour() < fenetre.0 || x.premier_jour() > fenetre.1 {
-                d.push(Diagnostic::avertissement(
-                    "date-hors-periode",
-                    place_fin.clone(),
-                    format!(
-                        "la date {} est hors des deux années de formation de la session {session} (du {} au {}) ; vérifiez l'année",
-                        x.jj_mm_aa(),
-                        fenetre.0.format("%d/%m/%Y"),
-                        fenetre.1.format("%d/%m/%Y")
-                    ),
-                ));
-                break;
-            }
+        if let Some((x, place)) = [debut, fin]
+            .into_iter()
+            .flatten()
+            .find(|(x, _)| x.dernier_jour() < fenetre.0 || x.premier_jour() > fenetre.1)
+        {
+            d.push(Diagnostic::avertissement(
+                "date-hors-periode",
+                place,
+                format!(
+                    "la date {} est hors des deux années de formation de la session {session} (du {} au {}) ; vérifiez l'année",
+                    x.jj_mm_aa(),
+                    fenetre.0.format("%d/%m/%Y"),
+                    fenetre.1.format("%d/%m/%Y")
+                ),
+            ));
         }
         sortie.extend(d_ligne.into_iter().map(|x| x.pour(n)));
     }
