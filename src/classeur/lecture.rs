@@ -180,7 +180,8 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         // Only the workbook's sheets: other CSV files in the folder are not ours to read.
-        let Some(feuille) = schema::FEUILLES.iter().find(|s| normaliser(s) == normaliser(&nom)) else {
+        // « Réalisations.csv », or « classe-Réalisations.csv » as LibreOffice names each sheet.
+        let Some(feuille) = schema::FEUILLES.iter().find(|s| normaliser(&nom).ends_with(&normaliser(s))) else {
             continue;
         };
         let octets = std::fs::read(&f).map_err(|e| erreur(&f, io_fr(&e)))?;

@@ -22,7 +22,10 @@ pub use feuille::Cellule;
 use crate::referentiel::OptionSio;
 
 /// A value read from one cell, with the place it came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Two fields are equal when they read the same text at the same place, whatever the file
+/// stored (a date cell in XLSX, a text in CSV): that is what « the same model » means.
+#[derive(Clone, Debug, Serialize)]
 pub struct Champ {
     /// The text of the cell, trimmed (numbers written without a trailing « .0 »).
     pub texte: String,
@@ -31,6 +34,12 @@ pub struct Champ {
     /// The raw cell, for dates and formula errors.
     #[serde(skip)]
     pub brut: Cellule,
+}
+
+impl PartialEq for Champ {
+    fn eq(&self, autre: &Champ) -> bool {
+        self.texte == autre.texte && self.cellule == autre.cellule
+    }
 }
 
 impl Champ {
