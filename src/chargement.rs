@@ -20,18 +20,28 @@ pub struct Chargement {
 
 impl Chargement {
     pub fn erreurs(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.gravite == Gravite::Erreur).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.gravite == Gravite::Erreur)
+            .count()
     }
 
     pub fn avertissements(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.gravite == Gravite::Avertissement).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.gravite == Gravite::Avertissement)
+            .count()
     }
 }
 
 /// Reads and checks `chemin`. `session` (from the command line) wins over the workbook's;
 /// `profil` is a teacher's profile file. An unreadable file is an `Err`; everything about the
 /// content is a diagnostic.
-pub fn charger(chemin: &Path, session: Option<u16>, profil: Option<&Path>) -> Result<Chargement, Erreur> {
+pub fn charger(
+    chemin: &Path,
+    session: Option<u16>,
+    profil: Option<&Path>,
+) -> Result<Chargement, Erreur> {
     let source = lecture::ouvrir(chemin)?;
     let parametres = source.parametres();
     let mut diagnostics = Vec::new();
@@ -51,7 +61,11 @@ pub fn charger(chemin: &Path, session: Option<u16>, profil: Option<&Path>) -> Re
         (None, Ok(c)) => c,
         (None, Err(d)) if profil.is_none() => {
             diagnostics.push(d);
-            return Ok(Chargement { classeur: None, profil: None, diagnostics });
+            return Ok(Chargement {
+                classeur: None,
+                profil: None,
+                diagnostics,
+            });
         }
         // A profile file may name the session itself.
         (None, Err(_)) => 0,
@@ -73,12 +87,20 @@ pub fn charger(chemin: &Path, session: Option<u16>, profil: Option<&Path>) -> Re
                      (pour une autre session : un fichier de profil complet, --profil)"
                 ),
             ));
-            return Ok(Chargement { classeur: None, profil: None, diagnostics });
+            return Ok(Chargement {
+                classeur: None,
+                profil: None,
+                diagnostics,
+            });
         }
         Err(e) => return Err(e),
     };
     let (classeur, lecture) = source.lire(profil.referentiel.charger());
     diagnostics.extend(lecture);
     diagnostics.extend(verification::verifier(&classeur, &profil));
-    Ok(Chargement { classeur: Some(classeur), profil: Some(profil), diagnostics })
+    Ok(Chargement {
+        classeur: Some(classeur),
+        profil: Some(profil),
+        diagnostics,
+    })
 }

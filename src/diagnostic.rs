@@ -33,7 +33,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn erreur(regle: &'static str, position: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn erreur(
+        regle: &'static str,
+        position: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             gravite: Gravite::Erreur,
             regle,

@@ -10,12 +10,19 @@ use siodoc::classeur::{Classeur, cyclades};
 use siodoc::referentiel::OptionSio;
 
 fn donnees(nom: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/donnees").join(nom)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/donnees")
+        .join(nom)
 }
 
 fn modele(chemin: &Path) -> Classeur {
     let c = charger(chemin, None, None).unwrap();
-    assert!(c.diagnostics.is_empty(), "{}: {:#?}", chemin.display(), c.diagnostics);
+    assert!(
+        c.diagnostics.is_empty(),
+        "{}: {:#?}",
+        chemin.display(),
+        c.diagnostics
+    );
     c.classeur.unwrap()
 }
 
@@ -36,7 +43,10 @@ fn xlsx_ods_and_csv_give_the_same_model() {
     let c = &depuis_ods.candidats[0];
     assert_eq!(c.numero.texte, "026000101");
     assert_eq!(c.numero.cellule, "Candidats!A2");
-    assert_eq!((c.nom.texte.as_str(), c.prenom.texte.as_str(), c.option()), ("MARTIN", "Léa", Some(OptionSio::Sisr)));
+    assert_eq!(
+        (c.nom.texte.as_str(), c.prenom.texte.as_str(), c.option()),
+        ("MARTIN", "Léa", Some(OptionSio::Sisr))
+    );
     let r = &depuis_csv.realisations[0];
     assert_eq!(r.debut.texte, "02/10/2024");
     assert_eq!(r.codes_coches().collect::<Vec<_>>(), ["B1.1", "B1.2"]);
@@ -59,7 +69,12 @@ fn csv_in_windows_1252_with_commas_and_utf8_with_bom() {
         std::fs::create_dir(&d).unwrap();
         for f in std::fs::read_dir(donnees("classe-2026-csv")).unwrap() {
             let f = f.unwrap().path();
-            let mut lecteur = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_path(&f).unwrap();
+            let mut lecteur = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .has_headers(false)
+                .flexible(true)
+                .from_path(&f)
+                .unwrap();
             let mut ecrivain = csv::WriterBuilder::new()
                 .delimiter(if virgule { b',' } else { b';' })
                 .flexible(true)
@@ -88,7 +103,14 @@ fn cyclades_import_reads_the_fixture() {
     let lignes: Vec<(&str, &str, &str, Option<OptionSio>)> = import
         .candidats
         .iter()
-        .map(|c| (c.numero.as_str(), c.nom.as_str(), c.prenom.as_str(), c.option))
+        .map(|c| {
+            (
+                c.numero.as_str(),
+                c.nom.as_str(),
+                c.prenom.as_str(),
+                c.option,
+            )
+        })
         .collect();
     assert_eq!(
         lignes,
@@ -131,7 +153,14 @@ fn modele_for_one_option_has_only_its_tick_columns() {
     let dir = commun::temp();
     let sortie = dir.path().join("slam.xlsx");
     let o = Command::new(commun::siodoc_bin())
-        .args(["modele", "--session", "2020", "--option", "slam", "--exemple"])
+        .args([
+            "modele",
+            "--session",
+            "2020",
+            "--option",
+            "slam",
+            "--exemple",
+        ])
         .arg(&sortie)
         .output()
         .unwrap();
@@ -142,7 +171,11 @@ fn modele_for_one_option_has_only_its_tick_columns() {
     assert_eq!(k.colonnes_coches.len(), 4 + 48);
     assert!(k.colonnes_coches.contains(&"A3.2.2".to_string()));
     assert!(!k.colonnes_coches.contains(&"A3.1.1".to_string()));
-    assert!(k.candidats.iter().all(|c| c.option() == Some(OptionSio::Slam)));
+    assert!(
+        k.candidats
+            .iter()
+            .all(|c| c.option() == Some(OptionSio::Slam))
+    );
 }
 
 #[test]
@@ -150,7 +183,11 @@ fn modele_does_not_overwrite_without_ecraser() {
     let dir = commun::temp();
     let sortie = dir.path().join("classe.xlsx");
     std::fs::write(&sortie, b"travail de l'enseignant").unwrap();
-    let o = Command::new(commun::siodoc_bin()).args(["modele", "--session", "2026"]).arg(&sortie).output().unwrap();
+    let o = Command::new(commun::siodoc_bin())
+        .args(["modele", "--session", "2026"])
+        .arg(&sortie)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stderr).contains("le fichier existe déjà"));
     assert_eq!(std::fs::read(&sortie).unwrap(), b"travail de l'enseignant");
@@ -159,14 +196,24 @@ fn modele_does_not_overwrite_without_ecraser() {
 #[test]
 fn same_class_gives_the_same_template_bytes() {
     assert_eq!(commun::exemple_xlsx(2026), commun::exemple_xlsx(2026));
-    let committed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx")).unwrap();
-    assert_eq!(committed, commun::exemple_xlsx(2026), "samples/classe-2026.xlsx est à régénérer");
+    let committed =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx"))
+            .unwrap();
+    assert_eq!(
+        committed,
+        commun::exemple_xlsx(2026),
+        "samples/classe-2026.xlsx est à régénérer"
+    );
 }
 
 // --- Bad files: a French message naming the file, exit code 2, no panic. ---
 
 fn verifier(chemin: &Path) -> (Option<i32>, String) {
-    let o = Command::new(commun::siodoc_bin()).arg("verifier").arg(chemin).output().unwrap();
+    let o = Command::new(commun::siodoc_bin())
+        .arg("verifier")
+        .arg(chemin)
+        .output()
+        .unwrap();
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(!e.contains("panicked"), "{e}");
     (o.status.code(), e)
@@ -175,7 +222,13 @@ fn verifier(chemin: &Path) -> (Option<i32>, String) {
 fn refuse(chemin: &Path, attendu: &str) {
     let (code, e) = verifier(chemin);
     assert_eq!(code, Some(2), "{e}");
-    assert!(e.starts_with(&format!("siodoc : erreur : classeur « {} » : ", chemin.display())), "{e}");
+    assert!(
+        e.starts_with(&format!(
+            "siodoc : erreur : classeur « {} » : ",
+            chemin.display()
+        )),
+        "{e}"
+    );
     assert!(e.contains(attendu), "« {attendu} » absent de : {e}");
 }
 
@@ -247,5 +300,8 @@ fn sheet_of_100_000_rows_is_refused_with_the_limit() {
         ws.write_string(l, 1, "Réalisation").unwrap();
     }
     wb.save(&f).unwrap();
-    refuse(&f, "compte 100000 lignes ; siodoc en lit au plus 50000 par feuille");
+    refuse(
+        &f,
+        "compte 100000 lignes ; siodoc en lit au plus 50000 par feuille",
+    );
 }

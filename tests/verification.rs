@@ -82,7 +82,11 @@ fn candidat_numero_double() {
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
     assert_eq!(c.diagnostics[0].regle, "candidat-numero-double");
     assert_eq!(c.diagnostics[0].position, format!("Candidats!A{l}"));
-    assert!(c.diagnostics[0].message.contains("déjà utilisé en Candidats!A2"));
+    assert!(
+        c.diagnostics[0]
+            .message
+            .contains("déjà utilisé en Candidats!A2")
+    );
 }
 
 #[test]
@@ -138,7 +142,12 @@ fn portfolio_absent() {
 #[test]
 fn portfolio_invalide() {
     let mut t = t26();
-    let cellule = t.set("Candidats", 2, "Adresse URL du portfolio", "www.exemple.fr/lea");
+    let cellule = t.set(
+        "Candidats",
+        2,
+        "Adresse URL du portfolio",
+        "www.exemple.fr/lea",
+    );
     assert_eq!(t.diagnostics(), un("portfolio-invalide", &cellule));
 }
 
@@ -162,7 +171,10 @@ fn realisation_candidat_absent() {
 fn realisation_candidat_inconnu() {
     let mut t = t26();
     let cellule = t.set(R, 2, "N° candidat", "26000101");
-    assert_eq!(t.diagnostics(), un("realisation-candidat-inconnu", &cellule));
+    assert_eq!(
+        t.diagnostics(),
+        un("realisation-candidat-inconnu", &cellule)
+    );
 }
 
 #[test]
@@ -178,7 +190,14 @@ fn coche_inconnue() {
 fn tick_marks_of_every_kind_count() {
     let mut t = t26();
     let l = t.realisation(C0, 0);
-    for (marque, colonne) in [(" x ", "B1.1"), ("✓", "B1.2"), ("oui", "B1.3"), ("1", "B1.4"), ("VRAI", "B1.5"), ("☒", "B1.6")] {
+    for (marque, colonne) in [
+        (" x ", "B1.1"),
+        ("✓", "B1.2"),
+        ("oui", "B1.3"),
+        ("1", "B1.4"),
+        ("VRAI", "B1.5"),
+        ("☒", "B1.6"),
+    ] {
         t.set(R, l, colonne, marque);
     }
     let c = t.charger();
@@ -212,7 +231,10 @@ fn realisation_sans_coche() {
     for col in ["B1.1", "B1.2"] {
         assert_eq!(t.set(R, l, col, "").is_empty(), false);
     }
-    assert_eq!(t.diagnostics(), un("realisation-sans-coche", &t.cellule(R, l, "Intitulé")));
+    assert_eq!(
+        t.diagnostics(),
+        un("realisation-sans-coche", &t.cellule(R, l, "Intitulé"))
+    );
 }
 
 #[test]
@@ -278,8 +300,15 @@ fn date_lettre_o() {
     let cellule = t.set(R, 2, "Début", "O2/1O/2024");
     let c = t.charger();
     assert_eq!(c.diagnostics.len(), 1);
-    assert_eq!((c.diagnostics[0].regle, c.diagnostics[0].position.as_str()), ("date-lettre-o", cellule.as_str()));
-    assert!(c.diagnostics[0].message.contains("écrivez « 02/10/2024 »"), "{}", c.diagnostics[0].message);
+    assert_eq!(
+        (c.diagnostics[0].regle, c.diagnostics[0].position.as_str()),
+        ("date-lettre-o", cellule.as_str())
+    );
+    assert!(
+        c.diagnostics[0].message.contains("écrivez « 02/10/2024 »"),
+        "{}",
+        c.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -336,14 +365,25 @@ fn fiche_candidat_inconnu() {
 #[test]
 fn fiche_sans_texte() {
     let mut t = t26();
-    for col in ["N° candidat", "Fiche n°", "Conditions de réalisation", "Descriptif"] {
+    for col in [
+        "N° candidat",
+        "Fiche n°",
+        "Conditions de réalisation",
+        "Descriptif",
+    ] {
         t.set("Fiches", 2, col, "");
     }
-    for col in ["Ressources documentaires, matérielles et logicielles", "Modalités d'accès aux productions"] {
+    for col in [
+        "Ressources documentaires, matérielles et logicielles",
+        "Modalités d'accès aux productions",
+    ] {
         t.set("Fiches", 2, col, "");
     }
     let l = t.realisation(C0, 2);
-    assert_eq!(t.diagnostics(), un("fiche-sans-texte", &t.cellule(R, l, "Fiche n°")));
+    assert_eq!(
+        t.diagnostics(),
+        un("fiche-sans-texte", &t.cellule(R, l, "Fiche n°"))
+    );
 }
 
 #[test]
@@ -353,7 +393,10 @@ fn fiche_sans_realisation_comes_with_fiches_nombre() {
     t.set(R, l, "Fiche n°", "");
     t.set(R, t.realisation(C0, 0), "Fiche n°", "");
     let mut attendu = vec![
-        ("fiche-sans-realisation".to_string(), "Fiches!B3".to_string()),
+        (
+            "fiche-sans-realisation".to_string(),
+            "Fiches!B3".to_string(),
+        ),
         ("fiches-nombre".to_string(), "Candidats!A2".to_string()),
         ("fiches-couverture".to_string(), "Candidats!A2".to_string()),
     ];
@@ -369,8 +412,17 @@ fn fiches_nombre() {
     t.set(R, t.realisation(C0, 0), "Fiche n°", "2");
     let c = t.charger();
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
-    assert_eq!((c.diagnostics[0].regle, c.diagnostics[0].position.as_str()), ("fiches-nombre", "Candidats!A2"));
-    assert!(c.diagnostics[0].message.contains("fiche 2 : 2 réalisation(s), ligne(s) 2, 7"), "{}", c.diagnostics[0].message);
+    assert_eq!(
+        (c.diagnostics[0].regle, c.diagnostics[0].position.as_str()),
+        ("fiches-nombre", "Candidats!A2")
+    );
+    assert!(
+        c.diagnostics[0]
+            .message
+            .contains("fiche 2 : 2 réalisation(s), ligne(s) 2, 7"),
+        "{}",
+        c.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -379,7 +431,10 @@ fn fiches_couverture() {
     t.set(R, t.realisation(C0, 5), "B2.SISR.3", "");
     let c = t.charger();
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
-    assert_eq!((c.diagnostics[0].regle, c.diagnostics[0].position.as_str()), ("fiches-couverture", "Candidats!A2"));
+    assert_eq!(
+        (c.diagnostics[0].regle, c.diagnostics[0].position.as_str()),
+        ("fiches-couverture", "Candidats!A2")
+    );
     assert!(c.diagnostics[0].message.contains("B2.SISR.3"));
 }
 
@@ -391,8 +446,15 @@ fn bloc1_competence_manquante() {
     let c = t.charger();
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
     let d = &c.diagnostics[0];
-    assert_eq!((d.regle, d.position.as_str(), d.candidat.as_deref()), ("bloc1-competence-manquante", "Candidats!A2", Some(C0)));
-    assert!(d.message.contains("« Travailler en mode projet » (B1.4)"), "{}", d.message);
+    assert_eq!(
+        (d.regle, d.position.as_str(), d.candidat.as_deref()),
+        ("bloc1-competence-manquante", "Candidats!A2", Some(C0))
+    );
+    assert!(
+        d.message.contains("« Travailler en mode projet » (B1.4)"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -404,9 +466,16 @@ fn situation_obligatoire_manquante_warns_with_the_penalty() {
     let c = t.charger();
     assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
     let d = &c.diagnostics[0];
-    assert_eq!((d.regle, d.position.as_str()), ("situation-obligatoire-manquante", "Candidats!A2"));
+    assert_eq!(
+        (d.regle, d.position.as_str()),
+        ("situation-obligatoire-manquante", "Candidats!A2")
+    );
     assert_eq!(d.gravite, siodoc::diagnostic::Gravite::Avertissement);
-    assert!(d.message.contains("SO4") && d.message.contains("5 points"), "{}", d.message);
+    assert!(
+        d.message.contains("SO4") && d.message.contains("5 points"),
+        "{}",
+        d.message
+    );
     assert_eq!(c.erreurs(), 0);
 }
 
@@ -417,7 +486,10 @@ fn colonne_inconnue() {
     let mut t = t26();
     let n = t.feuilles[R][0].len();
     t.feuilles.get_mut(R).unwrap()[0].push("Commentaire du professeur".into());
-    assert_eq!(t.diagnostics(), un("colonne-inconnue", &commun::reference(R, 1, n)));
+    assert_eq!(
+        t.diagnostics(),
+        un("colonne-inconnue", &commun::reference(R, 1, n))
+    );
 }
 
 #[test]
@@ -426,11 +498,24 @@ fn entete_absente_lists_the_expected_headers() {
     let c = t.colonne(R, "Partie");
     t.feuilles.get_mut(R).unwrap()[0][c] = "Partition".into();
     let ch = t.charger();
-    let entete: Vec<_> = ch.diagnostics.iter().filter(|d| d.regle == "entete-absente").collect();
+    let entete: Vec<_> = ch
+        .diagnostics
+        .iter()
+        .filter(|d| d.regle == "entete-absente")
+        .collect();
     assert_eq!(entete.len(), 1);
     assert_eq!(entete[0].position, "Réalisations!1");
-    assert!(entete[0].message.contains("Partie") && entete[0].message.contains("Intitulé"), "{}", entete[0].message);
-    let inconnues: Vec<_> = ch.diagnostics.iter().filter(|d| d.regle == "colonne-inconnue").map(|d| d.position.as_str()).collect();
+    assert!(
+        entete[0].message.contains("Partie") && entete[0].message.contains("Intitulé"),
+        "{}",
+        entete[0].message
+    );
+    let inconnues: Vec<_> = ch
+        .diagnostics
+        .iter()
+        .filter(|d| d.regle == "colonne-inconnue")
+        .map(|d| d.position.as_str())
+        .collect();
     assert_eq!(inconnues, [commun::reference(R, 1, c)]);
 }
 
@@ -440,9 +525,17 @@ fn missing_tick_column_is_named() {
     let c = t.colonne(R, "B1.6");
     t.feuilles.get_mut(R).unwrap()[0][c] = String::new();
     let ch = t.charger();
-    let entete: Vec<_> = ch.diagnostics.iter().filter(|d| d.regle == "entete-absente").collect();
+    let entete: Vec<_> = ch
+        .diagnostics
+        .iter()
+        .filter(|d| d.regle == "entete-absente")
+        .collect();
     assert_eq!(entete.len(), 1);
-    assert!(entete[0].message.contains("absente(s) : B1.6"), "{}", entete[0].message);
+    assert!(
+        entete[0].message.contains("absente(s) : B1.6"),
+        "{}",
+        entete[0].message
+    );
 }
 
 #[test]
@@ -450,12 +543,28 @@ fn feuille_absente() {
     let mut t = t26();
     t.ordre.retain(|f| f != "Fiches");
     let c = t.charger();
-    let erreurs: Vec<_> = c.diagnostics.iter().filter(|d| d.gravite == siodoc::diagnostic::Gravite::Erreur).collect();
+    let erreurs: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.gravite == siodoc::diagnostic::Gravite::Erreur)
+        .collect();
     assert_eq!(erreurs.len(), 1);
-    assert_eq!((erreurs[0].regle, erreurs[0].position.as_str()), ("feuille-absente", "Fiches"));
-    assert!(erreurs[0].message.contains("Paramètres, Candidats, Réalisations, Fiches"));
+    assert_eq!(
+        (erreurs[0].regle, erreurs[0].position.as_str()),
+        ("feuille-absente", "Fiches")
+    );
+    assert!(
+        erreurs[0]
+            .message
+            .contains("Paramètres, Candidats, Réalisations, Fiches")
+    );
     // The fiches then have no text: one warning per fiche, and nothing else.
-    assert!(c.diagnostics.iter().filter(|d| d.gravite != siodoc::diagnostic::Gravite::Erreur).all(|d| d.regle == "fiche-sans-texte"));
+    assert!(
+        c.diagnostics
+            .iter()
+            .filter(|d| d.gravite != siodoc::diagnostic::Gravite::Erreur)
+            .all(|d| d.regle == "fiche-sans-texte")
+    );
 }
 
 #[test]

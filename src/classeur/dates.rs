@@ -11,14 +11,19 @@ use super::Cellule;
 pub enum DateLue {
     Jour(NaiveDate),
     /// « MM/AA »: the 2011 tableau asks for months only.
-    Mois { annee: i32, mois: u32 },
+    Mois {
+        annee: i32,
+        mois: u32,
+    },
 }
 
 impl DateLue {
     pub fn premier_jour(self) -> NaiveDate {
         match self {
             DateLue::Jour(d) => d,
-            DateLue::Mois { annee, mois } => NaiveDate::from_ymd_opt(annee, mois, 1).unwrap_or_default(),
+            DateLue::Mois { annee, mois } => {
+                NaiveDate::from_ymd_opt(annee, mois, 1).unwrap_or_default()
+            }
         }
     }
 
@@ -26,7 +31,11 @@ impl DateLue {
         match self {
             DateLue::Jour(d) => d,
             DateLue::Mois { annee, mois } => {
-                let (a, m) = if mois == 12 { (annee + 1, 1) } else { (annee, mois + 1) };
+                let (a, m) = if mois == 12 {
+                    (annee + 1, 1)
+                } else {
+                    (annee, mois + 1)
+                };
                 NaiveDate::from_ymd_opt(a, m, 1)
                     .and_then(|d| d.pred_opt())
                     .unwrap_or_default()
@@ -53,7 +62,10 @@ impl DateLue {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Periode {
     Vide,
-    Dates { debut: Option<DateLue>, fin: Option<DateLue> },
+    Dates {
+        debut: Option<DateLue>,
+        fin: Option<DateLue>,
+    },
     /// Free text (« En cours », « 2024-2025 »…), printed as written.
     Libre(String),
 }
@@ -85,7 +97,9 @@ pub fn lire_date(cellule: &Cellule) -> Result<Option<DateLue>, ProblemeDate> {
                     .map(|d| Some(DateLue::Jour(d)))
                     .ok_or_else(|| ProblemeDate::Illisible(t.to_string()));
             }
-            jeton(t).unwrap_or_else(|| Err(ProblemeDate::Illisible(t.to_string()))).map(Some)
+            jeton(t)
+                .unwrap_or_else(|| Err(ProblemeDate::Illisible(t.to_string())))
+                .map(Some)
         }
         autre => Err(ProblemeDate::Illisible(autre.texte())),
     }
@@ -107,7 +121,11 @@ pub fn lire_periode(cellule: &Cellule) -> Result<Periode, ProblemeDate> {
     // Keywords are found case-insensitively, dates are cut from the original text so that a
     // message quotes what the teacher typed (lowercasing keeps byte offsets for French text).
     let bas = texte.to_lowercase();
-    let source = if bas.len() == texte.len() { texte.as_str() } else { bas.as_str() };
+    let source = if bas.len() == texte.len() {
+        texte.as_str()
+    } else {
+        bas.as_str()
+    };
     let mut debut_reste = 0;
     loop {
         let avant = debut_reste;
@@ -129,7 +147,10 @@ pub fn lire_periode(cellule: &Cellule) -> Result<Periode, ProblemeDate> {
         if let Some(i) = reste_bas.find(separateur) {
             let (a, b) = (&reste[..i], &reste[i + separateur.len()..]);
             if let (Some(debut), Some(fin)) = (jeton(a.trim()), jeton(b.trim())) {
-                return Ok(Periode::Dates { debut: Some(debut?), fin: Some(fin?) });
+                return Ok(Periode::Dates {
+                    debut: Some(debut?),
+                    fin: Some(fin?),
+                });
             }
         }
     }
@@ -138,11 +159,17 @@ pub fn lire_periode(cellule: &Cellule) -> Result<Periode, ProblemeDate> {
     if mots.len() == 2
         && let (Some(debut), Some(fin)) = (jeton(mots[0]), jeton(mots[1]))
     {
-        return Ok(Periode::Dates { debut: Some(debut?), fin: Some(fin?) });
+        return Ok(Periode::Dates {
+            debut: Some(debut?),
+            fin: Some(fin?),
+        });
     }
     if let Some(d) = jeton(reste) {
         let d = d?;
-        return Ok(Periode::Dates { debut: Some(d), fin: Some(d) });
+        return Ok(Periode::Dates {
+            debut: Some(d),
+            fin: Some(d),
+        });
     }
     Ok(Periode::Libre(texte))
 }
@@ -170,7 +197,10 @@ fn jeton(texte: &str) -> Option<Result<DateLue, ProblemeDate>> {
             _ => None,
         };
     }
-    if !t.chars().all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-')) {
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+    {
         return None;
     }
     let groupes: Vec<&str> = t.split(['/', '.', '-']).collect();
@@ -202,7 +232,10 @@ fn jeton(texte: &str) -> Option<Result<DateLue, ProblemeDate>> {
         [m, a] if m.len() <= 2 && matches!(a.len(), 2 | 4) => {
             let mois = nombre(m)?;
             if (1..=12).contains(&mois) {
-                Some(Ok(DateLue::Mois { annee: annee(a)?, mois }))
+                Some(Ok(DateLue::Mois {
+                    annee: annee(a)?,
+                    mois,
+                }))
             } else {
                 impossible()
             }
@@ -228,8 +261,17 @@ mod tests {
         assert_eq!(lire_date(&texte("02/10/25")), Ok(Some(jour(2025, 10, 2))));
         assert_eq!(lire_date(&texte("2/10/2025")), Ok(Some(jour(2025, 10, 2))));
         assert_eq!(lire_date(&texte("2025-10-02")), Ok(Some(jour(2025, 10, 2))));
-        assert_eq!(lire_date(&texte("10/25")), Ok(Some(DateLue::Mois { annee: 2025, mois: 10 })));
-        assert_eq!(lire_date(&Cellule::Nombre(45240.0)), Ok(Some(jour(2023, 11, 10))));
+        assert_eq!(
+            lire_date(&texte("10/25")),
+            Ok(Some(DateLue::Mois {
+                annee: 2025,
+                mois: 10
+            }))
+        );
+        assert_eq!(
+            lire_date(&Cellule::Nombre(45240.0)),
+            Ok(Some(jour(2023, 11, 10)))
+        );
         assert_eq!(lire_date(&texte("45240")), Ok(Some(jour(2023, 11, 10))));
         assert_eq!(lire_date(&texte(" ")), Ok(None));
     }
@@ -242,15 +284,27 @@ mod tests {
         );
         assert_eq!(
             lire_date(&texte("O1/1O/2025")),
-            Err(ProblemeDate::LettreO("O1/1O/2025".into(), "01/10/2025".into()))
+            Err(ProblemeDate::LettreO(
+                "O1/1O/2025".into(),
+                "01/10/2025".into()
+            ))
         );
-        assert_eq!(lire_date(&texte("13/25")), Err(ProblemeDate::Impossible("13/25".into())));
-        assert_eq!(lire_date(&texte("bientôt")), Err(ProblemeDate::Illisible("bientôt".into())));
+        assert_eq!(
+            lire_date(&texte("13/25")),
+            Err(ProblemeDate::Impossible("13/25".into()))
+        );
+        assert_eq!(
+            lire_date(&texte("bientôt")),
+            Err(ProblemeDate::Illisible("bientôt".into()))
+        );
     }
 
     #[test]
     fn periods() {
-        let attendu = Periode::Dates { debut: Some(jour(2025, 10, 2)), fin: Some(jour(2025, 12, 15)) };
+        let attendu = Periode::Dates {
+            debut: Some(jour(2025, 10, 2)),
+            fin: Some(jour(2025, 12, 15)),
+        };
         for t in [
             "du 02/10/25 au 15/12/25",
             "Période du 02/10/2025 au 15/12/2025",
@@ -263,24 +317,46 @@ mod tests {
         assert_eq!(
             lire_periode(&texte("09/24 10/24")),
             Ok(Periode::Dates {
-                debut: Some(DateLue::Mois { annee: 2024, mois: 9 }),
-                fin: Some(DateLue::Mois { annee: 2024, mois: 10 })
+                debut: Some(DateLue::Mois {
+                    annee: 2024,
+                    mois: 9
+                }),
+                fin: Some(DateLue::Mois {
+                    annee: 2024,
+                    mois: 10
+                })
             })
         );
         for libre in ["En cours", "2022-2023", "depuis le début de l'année"] {
-            assert_eq!(lire_periode(&texte(libre)), Ok(Periode::Libre(libre.into())), "{libre}");
+            assert_eq!(
+                lire_periode(&texte(libre)),
+                Ok(Periode::Libre(libre.into())),
+                "{libre}"
+            );
         }
         assert_eq!(
             lire_periode(&texte("du 3O/09/2025 au 10/10/2025")),
-            Err(ProblemeDate::LettreO("3O/09/2025".into(), "30/09/2025".into()))
+            Err(ProblemeDate::LettreO(
+                "3O/09/2025".into(),
+                "30/09/2025".into()
+            ))
         );
     }
 
     #[test]
     fn month_bounds() {
-        let m = DateLue::Mois { annee: 2024, mois: 2 };
-        assert_eq!(m.premier_jour(), NaiveDate::from_ymd_opt(2024, 2, 1).unwrap());
-        assert_eq!(m.dernier_jour(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        let m = DateLue::Mois {
+            annee: 2024,
+            mois: 2,
+        };
+        assert_eq!(
+            m.premier_jour(),
+            NaiveDate::from_ymd_opt(2024, 2, 1).unwrap()
+        );
+        assert_eq!(
+            m.dernier_jour(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
         assert_eq!(jour(2025, 10, 2).jj_mm_aa(), "02/10/25");
         assert_eq!(jour(2025, 10, 2).mm_aa(), "10/25");
     }

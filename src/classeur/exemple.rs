@@ -9,32 +9,74 @@ use crate::referentiel::{OptionSio, Referentiel};
 use crate::session::ProfilSession;
 
 const NOMS: [&str; 16] = [
-    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU", "LAURENT",
-    "SIMON", "MICHEL", "LEFÈVRE", "LEROY", "ROUX", "N'DIAYE",
+    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
+    "LAURENT", "SIMON", "MICHEL", "LEFÈVRE", "LEROY", "ROUX", "N'DIAYE",
 ];
 const PRENOMS: [&str; 16] = [
-    "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Théo", "Zoé", "Enzo", "Camille", "Yanis",
-    "Élodie", "Maël", "Anaïs", "Noé",
+    "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Théo", "Zoé", "Enzo", "Camille",
+    "Yanis", "Élodie", "Maël", "Anaïs", "Noé",
 ];
 
 /// Titles of réalisations per option: (intitulé, documents).
 const SISR: [(&str, &str); 7] = [
-    ("Mise en place d'un serveur DHCP redondant", "Procédure d'installation ; schéma réseau"),
-    ("Déploiement d'un annuaire Active Directory", "Documentation technique ; captures"),
-    ("Supervision du parc avec Zabbix", "Tableau de bord ; procédure d'alerte"),
-    ("Sauvegarde automatisée des serveurs", "Script de sauvegarde ; plan de restauration"),
-    ("Traitement des tickets d'assistance GLPI", "Export des tickets ; base de connaissances"),
-    ("Segmentation du réseau en VLAN", "Plan d'adressage ; configuration des commutateurs"),
-    ("Veille sur la sécurité des accès distants", "Synthèse de veille ; flux RSS"),
+    (
+        "Mise en place d'un serveur DHCP redondant",
+        "Procédure d'installation ; schéma réseau",
+    ),
+    (
+        "Déploiement d'un annuaire Active Directory",
+        "Documentation technique ; captures",
+    ),
+    (
+        "Supervision du parc avec Zabbix",
+        "Tableau de bord ; procédure d'alerte",
+    ),
+    (
+        "Sauvegarde automatisée des serveurs",
+        "Script de sauvegarde ; plan de restauration",
+    ),
+    (
+        "Traitement des tickets d'assistance GLPI",
+        "Export des tickets ; base de connaissances",
+    ),
+    (
+        "Segmentation du réseau en VLAN",
+        "Plan d'adressage ; configuration des commutateurs",
+    ),
+    (
+        "Veille sur la sécurité des accès distants",
+        "Synthèse de veille ; flux RSS",
+    ),
 ];
 const SLAM: [(&str, &str); 7] = [
-    ("Application de gestion des stages en PHP", "Code source ; cahier des charges"),
-    ("API REST de réservation de salles", "Documentation de l'API ; tests Postman"),
-    ("Application mobile de suivi des absences", "Maquettes ; dépôt Git"),
-    ("Refonte du site vitrine de l'association", "Site en ligne ; rapport de référencement"),
-    ("Correction d'anomalies sur l'intranet", "Tickets ; jeux d'essai"),
-    ("Base de données des inscriptions", "Modèle conceptuel ; scripts SQL"),
-    ("Veille sur les frameworks JavaScript", "Synthèse de veille ; présentation"),
+    (
+        "Application de gestion des stages en PHP",
+        "Code source ; cahier des charges",
+    ),
+    (
+        "API REST de réservation de salles",
+        "Documentation de l'API ; tests Postman",
+    ),
+    (
+        "Application mobile de suivi des absences",
+        "Maquettes ; dépôt Git",
+    ),
+    (
+        "Refonte du site vitrine de l'association",
+        "Site en ligne ; rapport de référencement",
+    ),
+    (
+        "Correction d'anomalies sur l'intranet",
+        "Tickets ; jeux d'essai",
+    ),
+    (
+        "Base de données des inscriptions",
+        "Modèle conceptuel ; scripts SQL",
+    ),
+    (
+        "Veille sur les frameworks JavaScript",
+        "Synthèse de veille ; présentation",
+    ),
 ];
 
 fn date(a: i32, m: u32, j: u32) -> Option<NaiveDate> {
@@ -56,7 +98,11 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
         ..Contenu::default()
     };
     for i in 0..14usize {
-        let opt = option.unwrap_or(if i % 2 == 0 { OptionSio::Sisr } else { OptionSio::Slam });
+        let opt = option.unwrap_or(if i % 2 == 0 {
+            OptionSio::Sisr
+        } else {
+            OptionSio::Slam
+        });
         let numero = format!("0{:02}{:06}", s % 100, 101 + i);
         let (nom, prenom) = (NOMS[i], PRENOMS[i]);
         contenu.candidats.push(LigneCandidat {
@@ -69,7 +115,11 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
                 deunicode::deunicode(prenom).to_lowercase(),
                 deunicode::deunicode(nom).to_lowercase().replace('\'', "")
             ),
-            epreuve: if i % 5 == 4 { "Ponctuelle".into() } else { "CCF".into() },
+            epreuve: if i % 5 == 4 {
+                "Ponctuelle".into()
+            } else {
+                "CCF".into()
+            },
         });
         let titres = match opt {
             OptionSio::Sisr => &SISR,
@@ -77,15 +127,54 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
         };
         // Seven réalisations: three in training, two per internship; the two fiches among them.
         let plan: [(Partie, Option<NaiveDate>, Option<NaiveDate>, &str); 7] = [
-            (Partie::Formation, date(s - 2, 10, 2), date(s - 2, 12, 15), "Centre de formation"),
-            (Partie::Formation, date(s - 1, 1, 8), date(s - 1, 3, 20), "Centre de formation"),
-            (Partie::Formation, date(s - 1, 9, 15), date(s - 1, 11, 30), "Centre de formation"),
-            (Partie::Professionnel1, date(s - 1, 5, 15), date(s - 1, 6, 5), "Nantes"),
-            (Partie::Professionnel1, date(s - 1, 6, 8), date(s - 1, 6, 26), "Nantes"),
-            (Partie::Professionnel2, date(s, 1, 6), date(s, 1, 24), "Saint-Nazaire"),
-            (Partie::Professionnel2, date(s, 1, 27), date(s, 2, 14), "Saint-Nazaire"),
+            (
+                Partie::Formation,
+                date(s - 2, 10, 2),
+                date(s - 2, 12, 15),
+                "Centre de formation",
+            ),
+            (
+                Partie::Formation,
+                date(s - 1, 1, 8),
+                date(s - 1, 3, 20),
+                "Centre de formation",
+            ),
+            (
+                Partie::Formation,
+                date(s - 1, 9, 15),
+                date(s - 1, 11, 30),
+                "Centre de formation",
+            ),
+            (
+                Partie::Professionnel1,
+                date(s - 1, 5, 15),
+                date(s - 1, 6, 5),
+                "Nantes",
+            ),
+            (
+                Partie::Professionnel1,
+                date(s - 1, 6, 8),
+                date(s - 1, 6, 26),
+                "Nantes",
+            ),
+            (
+                Partie::Professionnel2,
+                date(s, 1, 6),
+                date(s, 1, 24),
+                "Saint-Nazaire",
+            ),
+            (
+                Partie::Professionnel2,
+                date(s, 1, 27),
+                date(s, 2, 14),
+                "Saint-Nazaire",
+            ),
         ];
-        let organisations = ["Laboratoire SIO du lycée", "Mairie de Rezé (fictive)", "Transports Atlantique (fictifs)"];
+        let organisations = [
+            "Laboratoire SIO du lycée",
+            "Mairie de Rezé (fictive)",
+            "Transports Atlantique (fictifs)",
+        ];
         for (k, (partie, debut, fin, lieu)) in plan.into_iter().enumerate() {
             let (intitule, documents) = titres[(k + i) % titres.len()];
             let fiche = match k {
@@ -108,7 +197,11 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
                     Partie::Professionnel2 => 2,
                 }]
                 .into(),
-                modalite: Some(if k % 2 == 0 { Modalite::Seul } else { Modalite::EnEquipe }),
+                modalite: Some(if k % 2 == 0 {
+                    Modalite::Seul
+                } else {
+                    Modalite::EnEquipe
+                }),
                 coches: coches(referentiel, opt, k, i),
                 fiche,
             });
@@ -141,7 +234,10 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
 fn coches(referentiel: Referentiel, option: OptionSio, k: usize, i: usize) -> Vec<String> {
     match referentiel {
         Referentiel::Sio2011(r) => {
-            let grille: Vec<&str> = r.colonnes_tableau(option).map(|a| a.code.as_str()).collect();
+            let grille: Vec<&str> = r
+                .colonnes_tableau(option)
+                .map(|a| a.code.as_str())
+                .collect();
             let mut v = vec![format!("SO{}", k % 4 + 1)];
             for j in 0..3 {
                 v.push(grille[(k * 7 + i * 3 + j * 11) % grille.len()].to_string());

@@ -4,8 +4,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    Color, ConditionalFormatFormula, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
+    Color, ConditionalFormatFormula, DataValidation, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
+    XlsxError,
 };
 
 use super::schema::{self, Colonne, ColonneCoche};
@@ -74,7 +75,11 @@ const LIGNES_PREPAREES: u32 = 1000;
 const LISTES: &str = "Listes";
 
 /// The template as XLSX bytes. `option` restricts the tick columns and the option drop-down.
-pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Contenu) -> Result<Vec<u8>, XlsxError> {
+pub fn ecrire(
+    profil: &ProfilSession,
+    option: Option<OptionSio>,
+    contenu: &Contenu,
+) -> Result<Vec<u8>, XlsxError> {
     let referentiel = profil.referentiel.charger();
     let options: Vec<OptionSio> = option.map_or(OptionSio::TOUTES.to_vec(), |o| vec![o]);
     let coches = schema::colonnes_coches(referentiel, &options);
@@ -84,7 +89,10 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
     let date_fixe = ExcelDateTime::from_ymd(profil.session.saturating_sub(1), 9, 1)?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("Classeur de classe BTS SIO, session {}", profil.session))
+            .set_title(format!(
+                "Classeur de classe BTS SIO, session {}",
+                profil.session
+            ))
             .set_author("siodoc")
             .set_creation_datetime(&date_fixe),
     );
@@ -104,12 +112,30 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
 
     // Hidden lists behind defined names: inline lists are capped at 255 characters.
     let listes: [(&str, Vec<String>); 6] = [
-        ("Options", options.iter().map(|o| o.code().to_string()).collect()),
-        ("Parties", Partie::TOUTES.iter().map(|p| p.libelle().to_string()).collect()),
-        ("Modalites", [Modalite::Seul, Modalite::EnEquipe].iter().map(|m| m.libelle().to_string()).collect()),
+        (
+            "Options",
+            options.iter().map(|o| o.code().to_string()).collect(),
+        ),
+        (
+            "Parties",
+            Partie::TOUTES
+                .iter()
+                .map(|p| p.libelle().to_string())
+                .collect(),
+        ),
+        (
+            "Modalites",
+            [Modalite::Seul, Modalite::EnEquipe]
+                .iter()
+                .map(|m| m.libelle().to_string())
+                .collect(),
+        ),
         ("Coche", vec!["X".to_string()]),
         ("NumerosFiche", vec!["1".to_string(), "2".to_string()]),
-        ("Epreuves", vec!["Ponctuelle".to_string(), "CCF".to_string()]),
+        (
+            "Epreuves",
+            vec!["Ponctuelle".to_string(), "CCF".to_string()],
+        ),
     ];
     {
         let ws = wb.add_worksheet();
@@ -123,9 +149,13 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
     }
     for (i, (nom, valeurs)) in listes.iter().enumerate() {
         let col = super::feuille::lettres_colonne(i);
-        wb.define_name(*nom, &format!("={LISTES}!${col}$1:${col}${}", valeurs.len()))?;
+        wb.define_name(
+            *nom,
+            &format!("={LISTES}!${col}$1:${col}${}", valeurs.len()),
+        )?;
     }
-    let liste = |nom: &str| DataValidation::new().allow_list_formula(Formula::new(format!("={nom}")));
+    let liste =
+        |nom: &str| DataValidation::new().allow_list_formula(Formula::new(format!("={nom}")));
 
     // Paramètres.
     {
@@ -177,8 +207,20 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
         entetes(ws, schema::COLONNES_CANDIDATS, &[], &entete)?;
         let col = |cle: &str| colonne(schema::COLONNES_CANDIDATS, cle);
         ws.set_column_format(col("numero"), &texte)?;
-        ws.add_data_validation(1, col("option"), LIGNES_PREPAREES, col("option"), &liste("Options"))?;
-        ws.add_data_validation(1, col("epreuve"), LIGNES_PREPAREES, col("epreuve"), &liste("Epreuves"))?;
+        ws.add_data_validation(
+            1,
+            col("option"),
+            LIGNES_PREPAREES,
+            col("option"),
+            &liste("Options"),
+        )?;
+        ws.add_data_validation(
+            1,
+            col("epreuve"),
+            LIGNES_PREPAREES,
+            col("epreuve"),
+            &liste("Epreuves"),
+        )?;
         for (i, c) in contenu.candidats.iter().enumerate() {
             let l = i as u32 + 1;
             ws.write_string_with_format(l, col("numero"), &c.numero, &texte)?;
@@ -207,19 +249,45 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
         for cle in ["intitule", "documents"] {
             ws.set_column_format(col(cle), &retour)?;
         }
-        ws.add_data_validation(1, col("partie"), LIGNES_PREPAREES, col("partie"), &liste("Parties"))?;
-        ws.add_data_validation(1, col("modalite"), LIGNES_PREPAREES, col("modalite"), &liste("Modalites"))?;
-        ws.add_data_validation(1, col("fiche"), LIGNES_PREPAREES, col("fiche"), &liste("NumerosFiche"))?;
+        ws.add_data_validation(
+            1,
+            col("partie"),
+            LIGNES_PREPAREES,
+            col("partie"),
+            &liste("Parties"),
+        )?;
+        ws.add_data_validation(
+            1,
+            col("modalite"),
+            LIGNES_PREPAREES,
+            col("modalite"),
+            &liste("Modalites"),
+        )?;
+        ws.add_data_validation(
+            1,
+            col("fiche"),
+            LIGNES_PREPAREES,
+            col("fiche"),
+            &liste("NumerosFiche"),
+        )?;
         for c in [col("debut"), col("fin")] {
             ws.add_data_validation(1, c, LIGNES_PREPAREES, c, &validation_date()?)?;
         }
         if !coches.is_empty() {
-            ws.add_data_validation(1, premiere_coche, LIGNES_PREPAREES, derniere_coche, &liste("Coche"))?;
+            ws.add_data_validation(
+                1,
+                premiere_coche,
+                LIGNES_PREPAREES,
+                derniere_coche,
+                &liste("Coche"),
+            )?;
             // A réalisation with a title and no tick at all is shown red.
             let intitule = super::feuille::lettres_colonne(col("intitule") as usize);
             let a = super::feuille::lettres_colonne(premiere_coche as usize);
             let b = super::feuille::lettres_colonne(derniere_coche as usize);
-            let rouge = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
+            let rouge = Format::new()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006));
             ws.add_conditional_format(
                 1,
                 0,
@@ -270,7 +338,13 @@ pub fn ecrire(profil: &ProfilSession, option: Option<OptionSio>, contenu: &Conte
         for cle in ["conditions", "ressources", "acces", "descriptif"] {
             ws.set_column_format(col(cle), &retour)?;
         }
-        ws.add_data_validation(1, col("numero"), LIGNES_PREPAREES, col("numero"), &liste("NumerosFiche"))?;
+        ws.add_data_validation(
+            1,
+            col("numero"),
+            LIGNES_PREPAREES,
+            col("numero"),
+            &liste("NumerosFiche"),
+        )?;
         for (i, f) in contenu.fiches.iter().enumerate() {
             let l = i as u32 + 1;
             ws.write_string_with_format(l, col("candidat"), &f.candidat, &texte)?;
@@ -302,13 +376,24 @@ fn validation_date() -> Result<DataValidation, XlsxError> {
 }
 
 /// Header row: bold, frozen, with help as comments; tick columns after the named ones.
-fn entetes(ws: &mut Worksheet, colonnes: &[Colonne], coches: &[ColonneCoche], format: &Format) -> Result<(), XlsxError> {
+fn entetes(
+    ws: &mut Worksheet,
+    colonnes: &[Colonne],
+    coches: &[ColonneCoche],
+    format: &Format,
+) -> Result<(), XlsxError> {
     for (i, c) in colonnes.iter().enumerate() {
         let i = i as u16;
         ws.write_string_with_format(0, i, c.entete, format)?;
         ws.set_column_width(i, c.largeur)?;
         if !c.aide.is_empty() {
-            ws.insert_note(0, i, &Note::new(c.aide).set_author("siodoc").add_author_prefix(false))?;
+            ws.insert_note(
+                0,
+                i,
+                &Note::new(c.aide)
+                    .set_author("siodoc")
+                    .add_author_prefix(false),
+            )?;
         }
     }
     let premiere = colonnes.len() as u16;
@@ -326,13 +411,22 @@ fn entetes(ws: &mut Worksheet, colonnes: &[Colonne], coches: &[ColonneCoche], fo
                 .set_height(200),
         )?;
     }
-    let hauteur = if coches.iter().any(|c| c.entete.len() > 8) { 75 } else { 30 };
+    let hauteur = if coches.iter().any(|c| c.entete.len() > 8) {
+        75
+    } else {
+        30
+    };
     ws.set_row_height(0, hauteur)?;
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
-fn lisez_moi(ws: &mut Worksheet, profil: &ProfilSession, coches: &[ColonneCoche], gras: &Format) -> Result<(), XlsxError> {
+fn lisez_moi(
+    ws: &mut Worksheet,
+    profil: &ProfilSession,
+    coches: &[ColonneCoche],
+    gras: &Format,
+) -> Result<(), XlsxError> {
     ws.set_name("Lisez-moi")?;
     ws.set_column_width(0, 110)?;
     let tableau = &profil.tableau_synthese;

@@ -42,7 +42,10 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if nom.starts_with("~$") || nom.starts_with(".~lock.") {
-        let original = nom.trim_start_matches("~$").trim_start_matches(".~lock.").trim_end_matches('#');
+        let original = nom
+            .trim_start_matches("~$")
+            .trim_start_matches(".~lock.")
+            .trim_end_matches('#');
         return Err(erreur(
             chemin,
             format!(
@@ -58,7 +61,10 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
     let feuilles = if meta.is_dir() {
         lire_dossier_csv(chemin)?
     } else if extension == "csv" {
-        let dossier = chemin.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dossier = chemin
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         lire_dossier_csv(dossier)?
     } else {
         lire_tableur(chemin, &extension)?
@@ -106,11 +112,14 @@ fn lire_tableur(chemin: &Path, extension: &str) -> Result<Vec<Feuille>, Erreur> 
     })?;
     let mut feuilles = Vec::new();
     for nom in classeur.sheet_names() {
-        let plage = classeur.worksheet_range(&nom).map_err(|e| {
-            erreur(chemin, format!("la feuille « {nom} » est illisible ({e})"))
-        })?;
+        let plage = classeur
+            .worksheet_range(&nom)
+            .map_err(|e| erreur(chemin, format!("la feuille « {nom} » est illisible ({e})")))?;
         let Some((ligne0, colonne0)) = plage.start() else {
-            feuilles.push(Feuille { nom, lignes: Vec::new() });
+            feuilles.push(Feuille {
+                nom,
+                lignes: Vec::new(),
+            });
             continue;
         };
         let hauteur_reelle = plage
@@ -181,7 +190,10 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
             .unwrap_or_default();
         // Only the workbook's sheets: other CSV files in the folder are not ours to read.
         // « Réalisations.csv », or « classe-Réalisations.csv » as LibreOffice names each sheet.
-        let Some(feuille) = schema::FEUILLES.iter().find(|s| normaliser(&nom).ends_with(&normaliser(s))) else {
+        let Some(feuille) = schema::FEUILLES
+            .iter()
+            .find(|s| normaliser(&nom).ends_with(&normaliser(s)))
+        else {
             continue;
         };
         let octets = std::fs::read(&f).map_err(|e| erreur(&f, io_fr(&e)))?;
@@ -204,7 +216,11 @@ pub fn lire_csv(octets: &[u8], chemin: &Path) -> Result<Vec<Vec<Cellule>>, Erreu
         ));
     }
     let debut: String = texte.lines().take(10).collect::<Vec<_>>().join("\n");
-    let separateur = if debut.matches(';').count() >= debut.matches(',').count() { b';' } else { b',' };
+    let separateur = if debut.matches(';').count() >= debut.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut lecteur = csv::ReaderBuilder::new()
         .delimiter(separateur)
         .has_headers(false)
@@ -212,13 +228,18 @@ pub fn lire_csv(octets: &[u8], chemin: &Path) -> Result<Vec<Vec<Cellule>>, Erreu
         .from_reader(texte.as_bytes());
     let mut lignes = Vec::new();
     for (i, enregistrement) in lecteur.records().enumerate() {
-        let enregistrement = enregistrement.map_err(|e| {
-            erreur(chemin, format!("ligne {} illisible : {e}", i + 1))
-        })?;
+        let enregistrement = enregistrement
+            .map_err(|e| erreur(chemin, format!("ligne {} illisible : {e}", i + 1)))?;
         lignes.push(
             enregistrement
                 .iter()
-                .map(|c| if c.trim().is_empty() { Cellule::Vide } else { Cellule::Texte(c.to_string()) })
+                .map(|c| {
+                    if c.trim().is_empty() {
+                        Cellule::Vide
+                    } else {
+                        Cellule::Texte(c.to_string())
+                    }
+                })
                 .collect(),
         );
     }
@@ -242,7 +263,10 @@ struct Entetes {
 
 impl Entetes {
     fn colonne(&self, cle: &str) -> Option<usize> {
-        self.colonnes.iter().find(|(c, _)| *c == cle).map(|(_, i)| *i)
+        self.colonnes
+            .iter()
+            .find(|(c, _)| *c == cle)
+            .map(|(_, i)| *i)
     }
 }
 
@@ -258,7 +282,10 @@ fn entetes_de(feuille: &Feuille, colonnes: &[Colonne]) -> Option<Entetes> {
                         .map(|i| (c.cle, i))
                 })
                 .collect();
-            Entetes { ligne, colonnes: trouves }
+            Entetes {
+                ligne,
+                colonnes: trouves,
+            }
         })
         .filter(|e| e.colonnes.len() >= 2)
         .max_by_key(|e| (e.colonnes.len(), std::cmp::Reverse(e.ligne)))
@@ -288,14 +315,20 @@ impl Source {
     /// to the right.
     pub fn parametres(&self) -> Parametres {
         let valeur = |cle: &str| -> Champ {
-            let Some(f) = self.feuille(schema::PARAMETRES) else { return Champ::vide() };
-            let Some((_, libelle, alias)) = schema::LIGNES_PARAMETRES.iter().find(|(k, _, _)| *k == cle) else {
+            let Some(f) = self.feuille(schema::PARAMETRES) else {
+                return Champ::vide();
+            };
+            let Some((_, libelle, alias)) =
+                schema::LIGNES_PARAMETRES.iter().find(|(k, _, _)| *k == cle)
+            else {
                 return Champ::vide();
             };
             for (l, ligne) in f.lignes.iter().enumerate() {
                 for (c, cel) in ligne.iter().enumerate() {
                     let n = normaliser(&cel.texte());
-                    if !n.is_empty() && (n == normaliser(libelle) || alias.iter().any(|a| normaliser(a) == n)) {
+                    if !n.is_empty()
+                        && (n == normaliser(libelle) || alias.iter().any(|a| normaliser(a) == n))
+                    {
                         return champ(f, l, Some(c + 1));
                     }
                 }
@@ -345,15 +378,21 @@ impl Source {
             ));
         }
 
-        let candidats = self.lire_lignes(schema::COLONNES_CANDIDATS, schema::CANDIDATS, None, &mut diagnostics, |f, l, e, _| Candidat {
-            ligne: l as u32 + 1,
-            numero: champ(f, l, e.colonne("numero")),
-            nom: champ(f, l, e.colonne("nom")),
-            prenom: champ(f, l, e.colonne("prenom")),
-            option: champ(f, l, e.colonne("option")),
-            portfolio: champ(f, l, e.colonne("portfolio")),
-            epreuve: champ(f, l, e.colonne("epreuve")),
-        });
+        let candidats = self.lire_lignes(
+            schema::COLONNES_CANDIDATS,
+            schema::CANDIDATS,
+            None,
+            &mut diagnostics,
+            |f, l, e, _| Candidat {
+                ligne: l as u32 + 1,
+                numero: champ(f, l, e.colonne("numero")),
+                nom: champ(f, l, e.colonne("nom")),
+                prenom: champ(f, l, e.colonne("prenom")),
+                option: champ(f, l, e.colonne("option")),
+                portfolio: champ(f, l, e.colonne("portfolio")),
+                epreuve: champ(f, l, e.colonne("epreuve")),
+            },
+        );
 
         // Tick columns expected: those of the options present in the class.
         let mut options: Vec<OptionSio> = candidats.iter().filter_map(Candidat::option).collect();
@@ -364,7 +403,10 @@ impl Source {
         let realisations = self.lire_lignes(
             schema::COLONNES_REALISATIONS,
             schema::REALISATIONS,
-            Some((referentiel, &attendues.iter().map(|c| c.code.clone()).collect::<Vec<_>>())),
+            Some((
+                referentiel,
+                &attendues.iter().map(|c| c.code.clone()).collect::<Vec<_>>(),
+            )),
             &mut diagnostics,
             |f, l, e, coches| {
                 if colonnes_coches.is_empty() {
@@ -382,20 +424,29 @@ impl Source {
                     lieu: champ(f, l, e.colonne("lieu")),
                     organisation: champ(f, l, e.colonne("organisation")),
                     modalite: champ(f, l, e.colonne("modalite")),
-                    coches: coches.iter().map(|(code, c)| (code.clone(), champ(f, l, Some(*c)))).collect(),
+                    coches: coches
+                        .iter()
+                        .map(|(code, c)| (code.clone(), champ(f, l, Some(*c))))
+                        .collect(),
                     fiche: champ(f, l, e.colonne("fiche")),
                 }
             },
         );
-        let fiches = self.lire_lignes(schema::COLONNES_FICHES, schema::FICHES, None, &mut diagnostics, |f, l, e, _| Fiche {
-            ligne: l as u32 + 1,
-            candidat: champ(f, l, e.colonne("candidat")),
-            numero: champ(f, l, e.colonne("numero")),
-            conditions: champ(f, l, e.colonne("conditions")),
-            ressources: champ(f, l, e.colonne("ressources")),
-            acces: champ(f, l, e.colonne("acces")),
-            descriptif: champ(f, l, e.colonne("descriptif")),
-        });
+        let fiches = self.lire_lignes(
+            schema::COLONNES_FICHES,
+            schema::FICHES,
+            None,
+            &mut diagnostics,
+            |f, l, e, _| Fiche {
+                ligne: l as u32 + 1,
+                candidat: champ(f, l, e.colonne("candidat")),
+                numero: champ(f, l, e.colonne("numero")),
+                conditions: champ(f, l, e.colonne("conditions")),
+                ressources: champ(f, l, e.colonne("ressources")),
+                acces: champ(f, l, e.colonne("acces")),
+                descriptif: champ(f, l, e.colonne("descriptif")),
+            },
+        );
         let classeur = Classeur {
             parametres,
             candidats,
@@ -420,7 +471,9 @@ impl Source {
     where
         T: EstVide,
     {
-        let Some(f) = self.feuille(nom) else { return Vec::new() };
+        let Some(f) = self.feuille(nom) else {
+            return Vec::new();
+        };
         let Some(entetes) = entetes_de(f, colonnes) else {
             diagnostics.push(Diagnostic::erreur(
                 "entete-absente",
@@ -510,9 +563,16 @@ pub trait EstVide {
 
 impl EstVide for Candidat {
     fn est_vide(&self) -> bool {
-        [&self.numero, &self.nom, &self.prenom, &self.option, &self.portfolio, &self.epreuve]
-            .iter()
-            .all(|c| c.est_vide())
+        [
+            &self.numero,
+            &self.nom,
+            &self.prenom,
+            &self.option,
+            &self.portfolio,
+            &self.epreuve,
+        ]
+        .iter()
+        .all(|c| c.est_vide())
     }
 }
 
@@ -524,8 +584,15 @@ impl EstVide for Realisation {
 
 impl EstVide for Fiche {
     fn est_vide(&self) -> bool {
-        [&self.candidat, &self.numero, &self.conditions, &self.ressources, &self.acces, &self.descriptif]
-            .iter()
-            .all(|c| c.est_vide())
+        [
+            &self.candidat,
+            &self.numero,
+            &self.conditions,
+            &self.ressources,
+            &self.acces,
+            &self.descriptif,
+        ]
+        .iter()
+        .all(|c| c.est_vide())
     }
 }

@@ -94,7 +94,11 @@ pub enum Partie {
 }
 
 impl Partie {
-    pub const TOUTES: [Partie; 3] = [Partie::Formation, Partie::Professionnel1, Partie::Professionnel2];
+    pub const TOUTES: [Partie; 3] = [
+        Partie::Formation,
+        Partie::Professionnel1,
+        Partie::Professionnel2,
+    ];
 
     /// The label offered in the template's drop-down.
     pub fn libelle(self) -> &'static str {
@@ -111,15 +115,28 @@ impl Partie {
         if t.is_empty() {
             return None;
         }
-        let premiere = ["1", "premiere", "1re", "1ere"].iter().any(|m| t.contains(m));
-        let seconde = ["2", "seconde", "deuxieme", "2de", "2e"].iter().any(|m| t.contains(m));
+        let premiere = ["1", "premiere", "1re", "1ere"]
+            .iter()
+            .any(|m| t.contains(m));
+        let seconde = ["2", "seconde", "deuxieme", "2de", "2e"]
+            .iter()
+            .any(|m| t.contains(m));
         let pro = ["milieu", "stage", "professionnel", "entreprise", "pro"]
             .iter()
             .any(|m| t.contains(m));
         match (premiere, seconde) {
-            (true, false) if pro || t.contains("annee") || t.len() <= 6 => Some(Partie::Professionnel1),
-            (false, true) if pro || t.contains("annee") || t.len() <= 6 => Some(Partie::Professionnel2),
-            (false, false) if !pro && ["formation", "centre", "tp", "ppe", "cours"].iter().any(|m| t.contains(m)) => {
+            (true, false) if pro || t.contains("annee") || t.len() <= 6 => {
+                Some(Partie::Professionnel1)
+            }
+            (false, true) if pro || t.contains("annee") || t.len() <= 6 => {
+                Some(Partie::Professionnel2)
+            }
+            (false, false)
+                if !pro
+                    && ["formation", "centre", "tp", "ppe", "cours"]
+                        .iter()
+                        .any(|m| t.contains(m)) =>
+            {
                 Some(Partie::Formation)
             }
             _ => None,
@@ -250,7 +267,9 @@ impl Classeur {
     }
 
     pub fn fiches_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Fiche> {
-        self.fiches.iter().filter(move |f| f.candidat.texte == numero)
+        self.fiches
+            .iter()
+            .filter(move |f| f.candidat.texte == numero)
     }
 }
 
@@ -268,7 +287,9 @@ pub fn lire_coche(cellule: &Cellule) -> Option<bool> {
             let t = t.trim();
             match t.to_lowercase().as_str() {
                 "" | "0" | "non" | "faux" | "false" | "☐" | "▢" => Some(false),
-                "x" | "✓" | "✔" | "☑" | "☒" | "▣" | "1" | "oui" | "vrai" | "true" => Some(true),
+                "x" | "✓" | "✔" | "☑" | "☒" | "▣" | "1" | "oui" | "vrai" | "true" => {
+                    Some(true)
+                }
                 _ => None,
             }
         }

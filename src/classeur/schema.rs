@@ -40,20 +40,39 @@ pub struct Colonne {
 impl Colonne {
     pub fn reconnait(&self, entete: &str) -> bool {
         let n = normaliser(entete);
-        !n.is_empty() && (n == normaliser(self.entete) || self.alias.iter().any(|a| normaliser(a) == n))
+        !n.is_empty()
+            && (n == normaliser(self.entete) || self.alias.iter().any(|a| normaliser(a) == n))
     }
 }
 
 /// Lines of `Paramètres`: (key, label written in column A, accepted variants).
 pub const LIGNES_PARAMETRES: [(&str, &str, &[&str]); 6] = [
-    ("session", "Session", &["Session d'examen", "Année de session", "Année"]),
-    ("centre", "Centre de formation", &["Centre", "Établissement", "Lycée"]),
+    (
+        "session",
+        "Session",
+        &["Session d'examen", "Année de session", "Année"],
+    ),
+    (
+        "centre",
+        "Centre de formation",
+        &["Centre", "Établissement", "Lycée"],
+    ),
     ("academie", "Académie", &[]),
-    ("classe", "Classe", &["Division", "Division de classe", "Groupe"]),
+    (
+        "classe",
+        "Classe",
+        &["Division", "Division de classe", "Groupe"],
+    ),
     (
         "formateur",
         "Formateur ou formatrice",
-        &["Formateur", "Formatrice", "Formateur/formatrice", "Professeur", "Enseignant"],
+        &[
+            "Formateur",
+            "Formatrice",
+            "Formateur/formatrice",
+            "Professeur",
+            "Enseignant",
+        ],
     ),
     ("date", "Date", &["Date du document", "Fait le"]),
 ];
@@ -62,7 +81,14 @@ pub const COLONNES_CANDIDATS: &[Colonne] = &[
     Colonne {
         cle: "numero",
         entete: "N° candidat",
-        alias: &["Numéro candidat", "Numéro de candidat", "N° de candidat", "N° du candidat", "Numéro du candidat", "N°"],
+        alias: &[
+            "Numéro candidat",
+            "Numéro de candidat",
+            "N° de candidat",
+            "N° du candidat",
+            "Numéro du candidat",
+            "N°",
+        ],
         obligatoire: true,
         largeur: 16.0,
         aide: "Numéro de candidat (convocation) : texte, les zéros en tête sont gardés.",
@@ -94,7 +120,12 @@ pub const COLONNES_CANDIDATS: &[Colonne] = &[
     Colonne {
         cle: "portfolio",
         entete: "Adresse URL du portfolio",
-        alias: &["Portfolio", "URL du portfolio", "Adresse du portfolio", "URL"],
+        alias: &[
+            "Portfolio",
+            "URL du portfolio",
+            "Adresse du portfolio",
+            "URL",
+        ],
         obligatoire: false,
         largeur: 40.0,
         aide: "Adresse complète, commençant par https://",
@@ -102,7 +133,11 @@ pub const COLONNES_CANDIDATS: &[Colonne] = &[
     Colonne {
         cle: "epreuve",
         entete: "Épreuve",
-        alias: &["Forme de l'épreuve", "Ponctuelle ou CCF", "Modalité d'évaluation"],
+        alias: &[
+            "Forme de l'épreuve",
+            "Ponctuelle ou CCF",
+            "Modalité d'évaluation",
+        ],
         obligatoire: false,
         largeur: 14.0,
         aide: "Épreuve ponctuelle ou contrôle en cours de formation (CCF).",
@@ -113,7 +148,13 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
     Colonne {
         cle: "candidat",
         entete: "N° candidat",
-        alias: &["Numéro candidat", "Numéro de candidat", "N° de candidat", "N° du candidat", "Candidat"],
+        alias: &[
+            "Numéro candidat",
+            "Numéro de candidat",
+            "N° de candidat",
+            "N° du candidat",
+            "Candidat",
+        ],
         obligatoire: true,
         largeur: 16.0,
         aide: "Le numéro du candidat tel qu'il figure dans la feuille Candidats.",
@@ -129,7 +170,13 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
     Colonne {
         cle: "intitule",
         entete: "Intitulé",
-        alias: &["Intitulé de la réalisation", "Intitulé de la réalisation professionnelle", "Intitulé de la situation", "Réalisation", "Situation"],
+        alias: &[
+            "Intitulé de la réalisation",
+            "Intitulé de la réalisation professionnelle",
+            "Intitulé de la situation",
+            "Réalisation",
+            "Situation",
+        ],
         obligatoire: true,
         largeur: 45.0,
         aide: "",
@@ -137,7 +184,11 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
     Colonne {
         cle: "documents",
         entete: "Documents et productions associés",
-        alias: &["Documents", "Productions", "Liste des documents et productions associés"],
+        alias: &[
+            "Documents",
+            "Productions",
+            "Liste des documents et productions associés",
+        ],
         obligatoire: false,
         largeur: 35.0,
         aide: "",
@@ -177,7 +228,12 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
     Colonne {
         cle: "organisation",
         entete: "Organisation support",
-        alias: &["Organisation", "Organisation support de la réalisation professionnelle", "Contexte", "Entreprise"],
+        alias: &[
+            "Organisation",
+            "Organisation support de la réalisation professionnelle",
+            "Contexte",
+            "Entreprise",
+        ],
         obligatoire: false,
         largeur: 24.0,
         aide: "",
@@ -193,7 +249,14 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
     Colonne {
         cle: "fiche",
         entete: "Fiche n°",
-        alias: &["Fiche", "N° fiche", "Numéro de fiche", "Fiche descriptive", "N° de la situation", "N° réalisation"],
+        alias: &[
+            "Fiche",
+            "N° fiche",
+            "Numéro de fiche",
+            "Fiche descriptive",
+            "N° de la situation",
+            "N° réalisation",
+        ],
         obligatoire: false,
         largeur: 9.0,
         aide: "1 ou 2 pour les deux réalisations décrites sur une fiche descriptive ; vide sinon.",
@@ -204,7 +267,13 @@ pub const COLONNES_FICHES: &[Colonne] = &[
     Colonne {
         cle: "candidat",
         entete: "N° candidat",
-        alias: &["Numéro candidat", "Numéro de candidat", "N° de candidat", "N° du candidat", "Candidat"],
+        alias: &[
+            "Numéro candidat",
+            "Numéro de candidat",
+            "N° de candidat",
+            "N° du candidat",
+            "Candidat",
+        ],
         obligatoire: true,
         largeur: 16.0,
         aide: "",
@@ -212,7 +281,13 @@ pub const COLONNES_FICHES: &[Colonne] = &[
     Colonne {
         cle: "numero",
         entete: "Fiche n°",
-        alias: &["Fiche", "N° fiche", "Numéro de fiche", "N° réalisation", "N° de la situation"],
+        alias: &[
+            "Fiche",
+            "N° fiche",
+            "Numéro de fiche",
+            "N° réalisation",
+            "N° de la situation",
+        ],
         obligatoire: true,
         largeur: 9.0,
         aide: "1 ou 2 : le même numéro que dans la colonne Fiche n° de la feuille Réalisations.",
@@ -228,7 +303,10 @@ pub const COLONNES_FICHES: &[Colonne] = &[
     Colonne {
         cle: "ressources",
         entete: "Ressources documentaires, matérielles et logicielles",
-        alias: &["Description des ressources documentaires, matérielles et logicielles utilisées", "Ressources"],
+        alias: &[
+            "Description des ressources documentaires, matérielles et logicielles utilisées",
+            "Ressources",
+        ],
         obligatoire: false,
         largeur: 40.0,
         aide: "",
@@ -236,7 +314,10 @@ pub const COLONNES_FICHES: &[Colonne] = &[
     Colonne {
         cle: "acces",
         entete: "Modalités d'accès aux productions",
-        alias: &["Modalités d'accès aux productions et à leur documentation", "Accès aux productions"],
+        alias: &[
+            "Modalités d'accès aux productions et à leur documentation",
+            "Accès aux productions",
+        ],
         obligatoire: false,
         largeur: 40.0,
         aide: "",
@@ -244,7 +325,11 @@ pub const COLONNES_FICHES: &[Colonne] = &[
     Colonne {
         cle: "descriptif",
         entete: "Descriptif",
-        alias: &["Descriptif de la réalisation professionnelle", "Descriptif de la réalisation", "Description"],
+        alias: &[
+            "Descriptif de la réalisation professionnelle",
+            "Descriptif de la réalisation",
+            "Description",
+        ],
         obligatoire: false,
         largeur: 60.0,
         aide: "Descriptif de la réalisation, y compris les productions réalisées (verso de la fiche).",
@@ -265,7 +350,11 @@ pub struct ColonneCoche {
 /// template order: 2011: SO1–SO4 then the activités of the options' grids; 2019: the 6 bloc-1
 /// compétences then each option's 3 bloc-2 compétences.
 pub fn colonnes_coches(referentiel: Referentiel, options: &[OptionSio]) -> Vec<ColonneCoche> {
-    let options: Vec<OptionSio> = if options.is_empty() { OptionSio::TOUTES.to_vec() } else { options.to_vec() };
+    let options: Vec<OptionSio> = if options.is_empty() {
+        OptionSio::TOUTES.to_vec()
+    } else {
+        options.to_vec()
+    };
     match referentiel {
         Referentiel::Sio2011(r) => {
             let so = r.situations_obligatoires.iter().map(|s| ColonneCoche {
@@ -295,7 +384,11 @@ pub fn colonnes_coches(referentiel: Referentiel, options: &[OptionSio]) -> Vec<C
                         "{} {}\n{}",
                         c.code,
                         c.intitule,
-                        c.sous_items.iter().map(|s| format!("▸ {s}")).collect::<Vec<_>>().join("\n")
+                        c.sous_items
+                            .iter()
+                            .map(|s| format!("▸ {s}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
                     ),
                 })
                 .collect()

@@ -27,9 +27,7 @@ pub fn code_pour(e: &Erreur) -> ExitCode {
         Erreur::SessionInconnue { .. }
         | Erreur::Lecture { .. }
         | Erreur::Profil { .. }
-        | Erreur::Classeur { .. } => {
-            SORTIE_ENTREE_INVALIDE
-        }
+        | Erreur::Classeur { .. } => SORTIE_ENTREE_INVALIDE,
     })
 }
 

@@ -42,7 +42,11 @@ pub struct Args {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
-    let profil = ProfilSession::resoudre(args.session, args.profil.as_deref(), super::session_par_defaut())?;
+    let profil = ProfilSession::resoudre(
+        args.session,
+        args.profil.as_deref(),
+        super::session_par_defaut(),
+    )?;
     let option = args.option.map(OptionSio::from);
     if args.classeur.exists() && !args.ecraser {
         return Err(Erreur::Ecriture {
@@ -50,10 +54,18 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
             detail: "le fichier existe déjà ; choisissez un autre nom, ou ajoutez --ecraser pour le remplacer".into(),
         });
     }
-    let mut contenu = if args.exemple { exemple::classe(&profil, option) } else { gabarit::Contenu::default() };
+    let mut contenu = if args.exemple {
+        exemple::classe(&profil, option)
+    } else {
+        gabarit::Contenu::default()
+    };
     if let Some(export) = &args.candidats {
         let import = cyclades::importer(export)?;
-        eprintln!("{} candidat(s) importé(s) depuis « {} ».", import.candidats.len(), export.display());
+        eprintln!(
+            "{} candidat(s) importé(s) depuis « {} ».",
+            import.candidats.len(),
+            export.display()
+        );
         contenu.parametres.classe = import.classe.unwrap_or_default();
         contenu.candidats = import.candidats;
         if let Some(o) = option {
@@ -71,7 +83,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         "Classeur de la session {} écrit dans « {} »{}.",
         profil.session,
         args.classeur.display(),
-        if args.exemple { " (classe fictive)" } else { "" }
+        if args.exemple {
+            " (classe fictive)"
+        } else {
+            ""
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,13 @@ pub struct Args {
     classeur: PathBuf,
 
     /// Format : texte (par défaut) ou json.
-    #[arg(long, value_enum, default_value = "texte", hide_default_value = true, hide_possible_values = true)]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
     format: Format,
 
     /// Session d'examen, si elle diffère de celle de la feuille Paramètres.
@@ -41,7 +47,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         Format::Texte => print!("{}", texte(&fichier, &chargement)),
         Format::Json => println!("{}", json(&fichier, &chargement)),
     }
-    Ok(if chargement.erreurs() > 0 { ExitCode::from(super::SORTIE_ERREURS_CLASSEUR) } else { ExitCode::SUCCESS })
+    Ok(if chargement.erreurs() > 0 {
+        ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// One line per diagnostic, then a summary.
@@ -57,8 +67,17 @@ pub fn texte(fichier: &str, c: &Chargement) -> String {
 }
 
 pub fn ligne(d: &Diagnostic) -> String {
-    let position = if d.position.is_empty() { "classeur" } else { d.position.as_str() };
-    format!("{position} : {} [{}] : {}", d.gravite.libelle(), d.regle, d.message)
+    let position = if d.position.is_empty() {
+        "classeur"
+    } else {
+        d.position.as_str()
+    };
+    format!(
+        "{position} : {} [{}] : {}",
+        d.gravite.libelle(),
+        d.regle,
+        d.message
+    )
 }
 
 fn pluriel(n: usize, mot: &str) -> String {
@@ -77,7 +96,11 @@ pub fn resume(fichier: &str, c: &Chargement) -> String {
     };
     match (c.erreurs(), c.avertissements()) {
         (0, 0) => format!("{fichier} : aucun problème{contenu}."),
-        (e, a) => format!("{fichier} : {}, {}{contenu}.", pluriel(e, "erreur"), pluriel(a, "avertissement")),
+        (e, a) => format!(
+            "{fichier} : {}, {}{contenu}.",
+            pluriel(e, "erreur"),
+            pluriel(a, "avertissement")
+        ),
     }
 }
 

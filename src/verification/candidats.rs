@@ -7,14 +7,29 @@ use crate::diagnostic::Diagnostic;
 use crate::referentiel::Referentiel;
 
 fn position(c: &Champ, ligne: u32) -> String {
-    if c.cellule.is_empty() { format!("{}!{ligne}", crate::classeur::schema::CANDIDATS) } else { c.cellule.clone() }
+    if c.cellule.is_empty() {
+        format!("{}!{ligne}", crate::classeur::schema::CANDIDATS)
+    } else {
+        c.cellule.clone()
+    }
 }
 
 pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>) {
     let mut vus: HashMap<&str, &Champ> = HashMap::new();
     for c in &classeur.candidats {
         let n = c.numero.texte.as_str();
-        super::erreurs_formule([&c.numero, &c.nom, &c.prenom, &c.option, &c.portfolio, &c.epreuve], n, d);
+        super::erreurs_formule(
+            [
+                &c.numero,
+                &c.nom,
+                &c.prenom,
+                &c.option,
+                &c.portfolio,
+                &c.epreuve,
+            ],
+            n,
+            d,
+        );
         if n.is_empty() {
             d.push(Diagnostic::erreur(
                 "candidat-numero-absent",
@@ -41,14 +56,22 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
         }
         if c.nom.est_vide() {
             d.push(
-                Diagnostic::erreur("candidat-nom-absent", position(&c.nom, c.ligne), "le NOM du candidat est vide")
-                    .pour(n),
+                Diagnostic::erreur(
+                    "candidat-nom-absent",
+                    position(&c.nom, c.ligne),
+                    "le NOM du candidat est vide",
+                )
+                .pour(n),
             );
         }
         if c.prenom.est_vide() {
             d.push(
-                Diagnostic::erreur("candidat-prenom-absent", position(&c.prenom, c.ligne), "le prénom du candidat est vide")
-                    .pour(n),
+                Diagnostic::erreur(
+                    "candidat-prenom-absent",
+                    position(&c.prenom, c.ligne),
+                    "le prénom du candidat est vide",
+                )
+                .pour(n),
             );
         }
         if c.option.est_vide() {
@@ -65,7 +88,10 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
                 Diagnostic::erreur(
                     "candidat-option-inconnue",
                     position(&c.option, c.ligne),
-                    format!("option « {} » inconnue ; attendu SISR ou SLAM", c.option.texte),
+                    format!(
+                        "option « {} » inconnue ; attendu SISR ou SLAM",
+                        c.option.texte
+                    ),
                 )
                 .pour(n),
             );
@@ -98,7 +124,10 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
                     )
                     .pour(n),
                 );
-            } else if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') || url.len() < 12 {
+            } else if !(url.starts_with("https://") || url.starts_with("http://"))
+                || url.contains(' ')
+                || url.len() < 12
+            {
                 d.push(
                     Diagnostic::avertissement(
                         "portfolio-invalide",

@@ -14,7 +14,11 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
             .realisations_de(n)
             .filter(|r| !r.intitule.est_vide())
             .collect();
-        let coche = |code: &str| realisations.iter().any(|r| r.codes_coches().any(|x| x == code));
+        let coche = |code: &str| {
+            realisations
+                .iter()
+                .any(|r| r.codes_coches().any(|x| x == code))
+        };
         let position = if c.numero.cellule.is_empty() {
             format!("{}!{}", crate::classeur::schema::CANDIDATS, c.ligne)
         } else {
@@ -76,7 +80,11 @@ fn fiches(
 ) {
     let n = candidat.numero.texte.as_str();
     let marquees = |k: u8| -> Vec<&Realisation> {
-        realisations.iter().copied().filter(|r| r.numero_fiche() == Some(k)).collect()
+        realisations
+            .iter()
+            .copied()
+            .filter(|r| r.numero_fiche() == Some(k))
+            .collect()
     };
     let (une, deux) = (marquees(1), marquees(2));
     let epreuve = match referentiel {
@@ -89,7 +97,10 @@ fn fiches(
             _ => format!(
                 "{} réalisation(s), ligne(s) {}",
                 v.len(),
-                v.iter().map(|r| r.ligne.to_string()).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|r| r.ligne.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         d.push(
@@ -111,7 +122,11 @@ fn fiches(
         if !retenues.is_empty() {
             let manquantes: Vec<String> = r
                 .bloc2(option)
-                .filter(|c| !retenues.iter().any(|x| x.codes_coches().any(|k| k == c.code)))
+                .filter(|c| {
+                    !retenues
+                        .iter()
+                        .any(|x| x.codes_coches().any(|k| k == c.code))
+                })
                 .map(|c| format!("« {} » ({})", c.intitule, c.code))
                 .collect();
             if !manquantes.is_empty() {

@@ -10,8 +10,8 @@ mod realisations;
 
 use chrono::NaiveDate;
 
-use crate::classeur::{Champ, Classeur, Parametres};
 use crate::classeur::feuille::Cellule;
+use crate::classeur::{Champ, Classeur, Parametres};
 use crate::diagnostic::Diagnostic;
 use crate::referentiel::Referentiel;
 use crate::session::ProfilSession;
@@ -32,7 +32,11 @@ pub fn verifier(classeur: &Classeur, profil: &ProfilSession) -> Vec<Diagnostic> 
 /// used. Accepts « 2026 », 2026 as a number, « Session 2026 ».
 pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
     let champ = &parametres.session;
-    let position = if champ.cellule.is_empty() { crate::classeur::schema::PARAMETRES.to_string() } else { champ.cellule.clone() };
+    let position = if champ.cellule.is_empty() {
+        crate::classeur::schema::PARAMETRES.to_string()
+    } else {
+        champ.cellule.clone()
+    };
     let chiffres: Vec<u16> = champ
         .texte
         .split(|c: char| !c.is_ascii_digit())
@@ -60,11 +64,21 @@ pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
 
 fn parametres(p: &Parametres, referentiel: Referentiel, d: &mut Vec<Diagnostic>) {
     let position = |c: &Champ| {
-        if c.cellule.is_empty() { crate::classeur::schema::PARAMETRES.to_string() } else { c.cellule.clone() }
+        if c.cellule.is_empty() {
+            crate::classeur::schema::PARAMETRES.to_string()
+        } else {
+            c.cellule.clone()
+        }
     };
-    let mut vides = vec![(&p.centre, "le centre de formation"), (&p.classe, "la classe")];
+    let mut vides = vec![
+        (&p.centre, "le centre de formation"),
+        (&p.classe, "la classe"),
+    ];
     if matches!(referentiel, Referentiel::Sio2011(_)) {
-        vides.push((&p.formateur, "le formateur ou la formatrice (ligne « Je soussigné-e … » du tableau de synthèse)"));
+        vides.push((
+            &p.formateur,
+            "le formateur ou la formatrice (ligne « Je soussigné-e … » du tableau de synthèse)",
+        ));
     }
     for (champ, quoi) in vides {
         if champ.est_vide() {
@@ -85,7 +99,11 @@ fn parametres(p: &Parametres, referentiel: Referentiel, d: &mut Vec<Diagnostic>)
 }
 
 /// Formula errors (#REF!, #N/A…) anywhere in a row.
-fn erreurs_formule<'a>(champs: impl IntoIterator<Item = &'a Champ>, candidat: &str, d: &mut Vec<Diagnostic>) {
+fn erreurs_formule<'a>(
+    champs: impl IntoIterator<Item = &'a Champ>,
+    candidat: &str,
+    d: &mut Vec<Diagnostic>,
+) {
     for c in champs {
         if let Cellule::ErreurFormule(e) = &c.brut {
             d.push(

@@ -5,18 +5,41 @@ use crate::classeur::{Champ, Classeur, Modalite, Partie, lire_coche};
 use crate::diagnostic::Diagnostic;
 use crate::referentiel::{OptionSio, Referentiel};
 
-pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sortie: &mut Vec<Diagnostic>) {
+pub fn verifier(
+    classeur: &Classeur,
+    referentiel: Referentiel,
+    session: u16,
+    sortie: &mut Vec<Diagnostic>,
+) {
     let fenetre = super::fenetre_session(session);
     for r in &classeur.realisations {
         let n = r.candidat.texte.as_str();
         let ligne = format!("{}!{}", crate::classeur::schema::REALISATIONS, r.ligne);
-        let position = |c: &Champ| if c.cellule.is_empty() { ligne.clone() } else { c.cellule.clone() };
+        let position = |c: &Champ| {
+            if c.cellule.is_empty() {
+                ligne.clone()
+            } else {
+                c.cellule.clone()
+            }
+        };
         let mut d_ligne = Vec::new();
         let d = &mut d_ligne;
         super::erreurs_formule(
-            [&r.candidat, &r.partie, &r.intitule, &r.documents, &r.debut, &r.fin, &r.periode, &r.lieu, &r.organisation, &r.modalite, &r.fiche]
-                .into_iter()
-                .chain(r.coches.iter().map(|(_, c)| c)),
+            [
+                &r.candidat,
+                &r.partie,
+                &r.intitule,
+                &r.documents,
+                &r.debut,
+                &r.fin,
+                &r.periode,
+                &r.lieu,
+                &r.organisation,
+                &r.modalite,
+                &r.fiche,
+            ]
+            .into_iter()
+            .chain(r.coches.iter().map(|(_, c)| c)),
             n,
             d,
         );
@@ -101,13 +124,20 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
             d.push(Diagnostic::erreur(
                 "partie-inconnue",
                 position(&r.partie),
-                format!("la partie n'est pas renseignée ; attendu : {}", libelles_parties()),
+                format!(
+                    "la partie n'est pas renseignée ; attendu : {}",
+                    libelles_parties()
+                ),
             ));
         } else if r.partie().is_none() {
             d.push(Diagnostic::erreur(
                 "partie-inconnue",
                 position(&r.partie),
-                format!("partie « {} » inconnue ; attendu : {}", r.partie.texte, libelles_parties()),
+                format!(
+                    "partie « {} » inconnue ; attendu : {}",
+                    r.partie.texte,
+                    libelles_parties()
+                ),
             ));
         }
 
@@ -116,7 +146,10 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
             d.push(Diagnostic::erreur(
                 "modalite-inconnue",
                 position(&r.modalite),
-                format!("modalité « {} » inconnue ; attendu « Seul(e) » ou « En équipe »", r.modalite.texte),
+                format!(
+                    "modalité « {} » inconnue ; attendu « Seul(e) » ou « En équipe »",
+                    r.modalite.texte
+                ),
             ));
         }
 
@@ -125,7 +158,10 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, session: u16, sor
             d.push(Diagnostic::erreur(
                 "fiche-numero-invalide",
                 position(&r.fiche),
-                format!("« {} » n'est pas un numéro de fiche ; attendu 1 ou 2, ou une case vide", r.fiche.texte),
+                format!(
+                    "« {} » n'est pas un numéro de fiche ; attendu 1 ou 2, ou une case vide",
+                    r.fiche.texte
+                ),
             ));
         }
 
@@ -183,12 +219,16 @@ fn sur_la_grille(referentiel: Referentiel, code: &str, option: OptionSio) -> boo
             Some(a) => a.tableau.contains(&option),
             None => true, // SO1–SO4 belong to both options
         },
-        Referentiel::Sio2019(r) => r.competence(code).is_none_or(|c| c.option.is_none_or(|o| o == option)),
+        Referentiel::Sio2019(r) => r
+            .competence(code)
+            .is_none_or(|c| c.option.is_none_or(|o| o == option)),
     }
 }
 
 fn libelles_parties() -> String {
-    Partie::TOUTES.map(|p| format!("« {} »", p.libelle())).join(", ")
+    Partie::TOUTES
+        .map(|p| format!("« {} »", p.libelle()))
+        .join(", ")
 }
 
 fn date(champ: &Champ, d: &mut Vec<Diagnostic>) -> Option<DateLue> {
@@ -211,12 +251,16 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
         ProblemeDate::LettreO(t, corrige) => Diagnostic::erreur(
             "date-lettre-o",
             champ.cellule.clone(),
-            format!("« {t} » contient la lettre O à la place du chiffre zéro ; écrivez « {corrige} »"),
+            format!(
+                "« {t} » contient la lettre O à la place du chiffre zéro ; écrivez « {corrige} »"
+            ),
         ),
         ProblemeDate::Illisible(t) => Diagnostic::erreur(
             "date-illisible",
             champ.cellule.clone(),
-            format!("« {t} » n'est pas une date ; attendu JJ/MM/AAAA (ou écrivez une période libre dans la colonne Période)"),
+            format!(
+                "« {t} » n'est pas une date ; attendu JJ/MM/AAAA (ou écrivez une période libre dans la colonne Période)"
+            ),
         ),
     }
 }
@@ -225,12 +269,27 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
 fn fiches(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
     for f in &classeur.fiches {
         let n = f.candidat.texte.as_str();
-        super::erreurs_formule([&f.candidat, &f.numero, &f.conditions, &f.ressources, &f.acces, &f.descriptif], n, d);
+        super::erreurs_formule(
+            [
+                &f.candidat,
+                &f.numero,
+                &f.conditions,
+                &f.ressources,
+                &f.acces,
+                &f.descriptif,
+            ],
+            n,
+            d,
+        );
         let ligne = format!("{}!{}", crate::classeur::schema::FICHES, f.ligne);
         if classeur.candidat(n).is_none() {
             d.push(Diagnostic::erreur(
                 "fiche-candidat-inconnu",
-                if f.candidat.cellule.is_empty() { ligne.clone() } else { f.candidat.cellule.clone() },
+                if f.candidat.cellule.is_empty() {
+                    ligne.clone()
+                } else {
+                    f.candidat.cellule.clone()
+                },
                 format!("le N° candidat « {n} » n'existe pas dans la feuille Candidats"),
             ));
             continue;
@@ -239,14 +298,24 @@ fn fiches(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
             d.push(
                 Diagnostic::erreur(
                     "fiche-numero-invalide",
-                    if f.numero.cellule.is_empty() { ligne } else { f.numero.cellule.clone() },
-                    format!("« {} » n'est pas un numéro de fiche ; attendu 1 ou 2", f.numero.texte),
+                    if f.numero.cellule.is_empty() {
+                        ligne
+                    } else {
+                        f.numero.cellule.clone()
+                    },
+                    format!(
+                        "« {} » n'est pas un numéro de fiche ; attendu 1 ou 2",
+                        f.numero.texte
+                    ),
                 )
                 .pour(n),
             );
             continue;
         };
-        if !classeur.realisations_de(n).any(|r| r.numero_fiche() == Some(numero)) {
+        if !classeur
+            .realisations_de(n)
+            .any(|r| r.numero_fiche() == Some(numero))
+        {
             d.push(
                 Diagnostic::avertissement(
                     "fiche-sans-realisation",

@@ -40,7 +40,11 @@ impl Tables {
             if f.nom == "Lisez-moi" || f.nom == "Listes" {
                 continue;
             }
-            let lignes: Vec<Vec<String>> = f.lignes.iter().map(|l| l.iter().map(|c| c.texte()).collect()).collect();
+            let lignes: Vec<Vec<String>> = f
+                .lignes
+                .iter()
+                .map(|l| l.iter().map(|c| c.texte()).collect())
+                .collect();
             feuilles.insert(f.nom.clone(), lignes);
             ordre.push(f.nom.clone());
         }
@@ -57,7 +61,10 @@ impl Tables {
     /// Value at a 1-based sheet row under a header.
     pub fn get(&self, feuille: &str, ligne: usize, entete: &str) -> String {
         let c = self.colonne(feuille, entete);
-        self.feuilles[feuille][ligne - 1].get(c).cloned().unwrap_or_default()
+        self.feuilles[feuille][ligne - 1]
+            .get(c)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn set(&mut self, feuille: &str, ligne: usize, entete: &str, valeur: &str) -> String {
@@ -90,7 +97,10 @@ impl Tables {
     /// First 1-based row of `Réalisations` for a candidate N°, plus `k`.
     pub fn realisation(&self, numero: &str, k: usize) -> usize {
         let c = self.colonne("Réalisations", "N° candidat");
-        let i = self.feuilles["Réalisations"].iter().position(|l| l.get(c).is_some_and(|v| v == numero)).unwrap();
+        let i = self.feuilles["Réalisations"]
+            .iter()
+            .position(|l| l.get(c).is_some_and(|v| v == numero))
+            .unwrap();
         i + 1 + k
     }
 
