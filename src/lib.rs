@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod erreur;
 pub mod fichier;
 pub mod referentiel;
+pub mod rendu;
 pub mod session;
 pub mod verification;
 

@@ -224,6 +224,19 @@ impl Realisation {
     pub fn numero_fiche(&self) -> Option<u8> {
         lire_numero_fiche(&self.fiche.texte)
     }
+
+    /// The période for printing: Début and Fin, else the Période cell. Lenient: what cannot be
+    /// read as dates is printed as written (validation reports it).
+    pub fn periode_lue(&self) -> Periode {
+        let debut = dates::lire_date(&self.debut.brut);
+        let fin = dates::lire_date(&self.fin.brut);
+        match (debut, fin) {
+            (Ok(None), Ok(None)) => dates::lire_periode(&self.periode.brut)
+                .unwrap_or_else(|_| Periode::Libre(self.periode.texte.clone())),
+            (Ok(a), Ok(b)) => Periode::Dates { debut: a, fin: b },
+            _ => Periode::Libre(format!("{} – {}", self.debut.texte, self.fin.texte)),
+        }
+    }
 }
 
 /// One line of `Fiches`: the free texts of a fiche descriptive.

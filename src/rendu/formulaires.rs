@@ -1,0 +1,530 @@
+//! What each form shows, as data for its template: one function per form. Everything a
+//! template prints comes from here, so that a template holds layout only.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::classeur::{Candidat, Classeur, Fiche, Modalite, Partie, Periode, Realisation};
+use crate::diagnostic::{Diagnostic, Gravite};
+use crate::referentiel::{OptionSio, Referentiel};
+use crate::session::ProfilSession;
+
+/// Kinds of documents, with the file name each gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Genre {
+    TableauSynthese,
+    Fiche(u8),
+    SyntheseClasse,
+}
+
+impl Genre {
+    pub fn nom_fichier(self) -> String {
+        match self {
+            Genre::TableauSynthese => "tableau-de-synthese".into(),
+            Genre::Fiche(n) => format!("fiche-{n}"),
+            Genre::SyntheseClasse => "synthese-classe".into(),
+        }
+    }
+}
+
+/// One document to render.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub genre: Genre,
+    /// Template file name.
+    pub modele: &'static str,
+    /// The candidate's N°, NOM, Prénom, option; `None` for class documents.
+    pub candidat: Option<Identite>,
+    pub titre: String,
+    /// JSON handed to the template as /data.json.
+    pub donnees: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Identite {
+    pub numero: String,
+    pub nom: String,
+    pub prenom: String,
+    pub option: String,
+}
+
+/// A candidate left out, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ecarte {
+    pub candidat: String,
+    pub raison: String,
+}
+
+/// Every document of the class: per candidate the tableau de synthèse and the fiches, then the
+/// class overview. With `forcer`, documents of candidates with errors carry « NON VALIDÉ ».
+pub fn documents(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    diagnostics: &[Diagnostic],
+    forcer: bool,
+) -> (Vec<Document>, Vec<Ecarte>) {
+    let referentiel = profil.referentiel.charger();
+    let erreur_generale = diagnostics
+        .iter()
+        .any(|d| d.gravite == Gravite::Erreur && d.candidat.is_none());
+    let non_valide = |numero: &str| {
+        forcer
+            && (erreur_generale
+                || diagnostics
+                    .iter()
+                    .any(|d| d.gravite == Gravite::Erreur && d.candidat.as_deref() == Some(numero)))
+    };
+    let centre = classeur.parametres.centre.texte.as_str();
+    let mut docs = Vec::new();
+    let mut ecartes = Vec::new();
+    for c in &classeur.candidats {
+        let numero = c.numero.texte.as_str();
+        let Some(option) = c.option() else {
+            ecartes.push(Ecarte {
+                candidat: format!("{} {} ({numero})", c.nom.texte, c.prenom.texte),
+                raison: "option inconnue : aucun document".into(),
+            });
+            continue;
+        };
+        if numero.is_empty() {
+            ecartes.push(Ecarte {
+                candidat: format!("{} {}", c.nom.texte, c.prenom.texte),
+                raison: "N° candidat vide : aucun document".into(),
+            });
+            continue;
+        }
+        let identite = Identite {
+            numero: numero.into(),
+            nom: c.nom.texte.clone(),
+            prenom: c.prenom.texte.clone(),
+            option: option.code().into(),
+        };
+        let nv = non_valide(numero);
+        let realisations: Vec<&Realisation> = classeur
+            .realisations_de(numero)
+            .filter(|r| !r.intitule.est_vide())
+            .collect();
+        let f = &profil.tableau_synthese;
+        let titre = format!(
+            "{} — {} — session {}",
+            f.titre,
+            nom_prenom(c),
+            profil.session
+        );
+        let donnees = match referentiel {
+            Referentiel::Sio2019(_) => {
+                tableau_2019(classeur, profil, c, option, &realisations, nv, &titre)
+            }
+            Referentiel::Sio2011(_) => {
+                tableau_2011(classeur, profil, c, option, &realisations, nv, &titre)
+            }
+        };
+        docs.push(Document {
+            genre: Genre::TableauSynthese,
+            modele: match referentiel {
+                Referentiel::Sio2019(_) => "tableau-2019.typ",
+                Referentiel::Sio2011(_) => "tableau-2011.typ",
+            },
+            candidat: Some(identite.clone()),
+            titre,
+            donnees: octets(&donnees),
+        });
+        for k in [1u8, 2] {
+            let Some(r) = realisations.iter().find(|r| r.numero_fiche() == Some(k)) else {
+                continue;
+            };
+            let texte = classeur
+                .fiches_de(numero)
+                .find(|f| f.numero_fiche() == Some(k));
+            let f = &profil.fiche_descriptive;
+            let titre = format!(
+                "{} n° {k} — {} — session {}",
+                f.titre,
+                nom_prenom(c),
+                profil.session
+            );
+            let donnees = fiche(classeur, profil, c, option, r, texte, k, nv, &titre);
+            docs.push(Document {
+                genre: Genre::Fiche(k),
+                modele: "fiche.typ",
+                candidat: Some(identite.clone()),
+                titre,
+                donnees: octets(&donnees),
+            });
+        }
+    }
+    let titre = format!(
+        "Synthèse de la classe {} — session {}",
+        classeur.parametres.classe.texte, profil.session
+    );
+    docs.push(Document {
+        genre: Genre::SyntheseClasse,
+        modele: "synthese-classe.typ",
+        candidat: None,
+        titre: titre.clone(),
+        donnees: octets(&synthese(classeur, profil, diagnostics, &titre, centre)),
+    });
+    (docs, ecartes)
+}
+
+fn octets(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+fn nom_prenom(c: &Candidat) -> String {
+    format!("{} {}", c.nom.texte, c.prenom.texte)
+        .trim()
+        .to_string()
+}
+
+fn document(titre: &str, classeur: &Classeur, non_valide: bool) -> Value {
+    json!({
+        "titre": titre,
+        "auteur": if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() },
+        "non_valide": non_valide,
+    })
+}
+
+/// Période as the 2019 forms print it: « du 02/10/24 au 15/12/24 ».
+fn periode_2019(r: &Realisation) -> String {
+    match r.periode_lue() {
+        Periode::Dates {
+            debut: Some(a),
+            fin: Some(b),
+        } if a == b => a.jj_mm_aa(),
+        Periode::Dates {
+            debut: Some(a),
+            fin: Some(b),
+        } => format!("du {} au {}", a.jj_mm_aa(), b.jj_mm_aa()),
+        Periode::Dates {
+            debut: Some(a),
+            fin: None,
+        } => format!("depuis le {}", a.jj_mm_aa()),
+        Periode::Dates {
+            debut: None,
+            fin: Some(b),
+        } => format!("jusqu'au {}", b.jj_mm_aa()),
+        Periode::Dates { .. } | Periode::Vide => String::new(),
+        Periode::Libre(t) => t,
+    }
+}
+
+/// Période as the 2011 tableau asks for it: « MM/AA », or « MM/AA - MM/AA ».
+fn periode_2011(r: &Realisation) -> String {
+    match r.periode_lue() {
+        Periode::Dates {
+            debut: Some(a),
+            fin: Some(b),
+        } if a.mm_aa() == b.mm_aa() => a.mm_aa(),
+        Periode::Dates {
+            debut: Some(a),
+            fin: Some(b),
+        } => format!("{} - {}", a.mm_aa(), b.mm_aa()),
+        Periode::Dates {
+            debut: Some(a),
+            fin: None,
+        }
+        | Periode::Dates {
+            debut: None,
+            fin: Some(a),
+        } => a.mm_aa(),
+        Periode::Dates { .. } | Periode::Vide => String::new(),
+        Periode::Libre(t) => t,
+    }
+}
+
+fn parties(
+    realisations: &[&Realisation],
+    titres: [&str; 3],
+    lignes_min: [usize; 3],
+    ligne: impl Fn(&Realisation) -> Value,
+) -> Vec<Value> {
+    Partie::TOUTES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "titre": titres[i],
+                "lignes_min": lignes_min[i],
+                "realisations": realisations.iter().filter(|r| r.partie() == Some(*p)).map(|r| ligne(r)).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+fn tableau_2019(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+    realisations: &[&Realisation],
+    non_valide: bool,
+    titre: &str,
+) -> Value {
+    let r19 = crate::referentiel::sio2019();
+    let competences: Vec<_> = r19.bloc1().collect();
+    let f = &profil.tableau_synthese;
+    json!({
+        "document": document(titre, classeur, non_valide),
+        "non_valide": non_valide,
+        "session": profil.session,
+        "titre": f.titre,
+        "epreuve": f.libelle_epreuve(option),
+        "annexe": f.annexe.get(option),
+        "candidat": {
+            "nom_prenom": nom_prenom(c),
+            "numero": c.numero.texte,
+            "option": option.code(),
+            "portfolio": c.portfolio.texte,
+        },
+        "centre": classeur.parametres.centre.texte,
+        "competences": competences.iter().map(|k| json!({"code": k.code, "intitule": k.intitule, "sous_items": k.sous_items})).collect::<Vec<_>>(),
+        "parties": parties(
+            realisations,
+            [
+                "Réalisation en cours de formation",
+                "Réalisations en milieu professionnel en cours de première année",
+                "Réalisations en milieu professionnel en cours de seconde année",
+            ],
+            [10, 7, 7],
+            |r| {
+                let cochees: Vec<&str> = r.codes_coches().collect();
+                json!({
+                    "intitule": r.intitule.texte,
+                    "documents": r.documents.texte,
+                    "periode": periode_2019(r),
+                    "coches": competences.iter().map(|k| cochees.contains(&k.code.as_str())).collect::<Vec<_>>(),
+                })
+            },
+        ),
+    })
+}
+
+fn tableau_2011(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+    realisations: &[&Realisation],
+    non_valide: bool,
+    titre: &str,
+) -> Value {
+    let r11 = crate::referentiel::sio2011();
+    let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
+    // Processus bands above the activity columns: (code, title, number of columns).
+    let mut bandes: Vec<(String, String, usize)> = Vec::new();
+    for a in &colonnes {
+        let p = r11
+            .processus_de(a)
+            .map(|p| (p.code.clone(), p.intitule.clone()))
+            .unwrap_or_default();
+        match bandes.last_mut() {
+            Some(b) if b.0 == p.0 => b.2 += 1,
+            _ => bandes.push((p.0, p.1, 1)),
+        }
+    }
+    let f = &profil.tableau_synthese;
+    let centre = &classeur.parametres.centre.texte;
+    let so: Vec<_> = r11.situations_obligatoires.iter().collect();
+    json!({
+        "document": document(titre, classeur, non_valide),
+        "non_valide": non_valide,
+        "session": profil.session,
+        "titre": f.titre.to_uppercase(),
+        "epreuve": f.libelle_epreuve(option),
+        "annexe": f.annexe.get(option),
+        "candidat": { "nom_prenom": nom_prenom(c), "numero": c.numero.texte, "option": option.code() },
+        "centre": centre,
+        "formateur": classeur.parametres.formateur.texte,
+        "situations_obligatoires": so.iter().map(|s| s.libelle.clone()).collect::<Vec<_>>(),
+        "activites": colonnes.iter().map(|a| json!({
+            "code": a.code,
+            "libelle": format!("{} , {}", a.code, a.intitule),
+            "e6": a.epreuve == "E6",
+        })).collect::<Vec<_>>(),
+        "processus": bandes.iter().map(|(code, titre, n)| json!({"code": code, "titre": titre, "colonnes": n})).collect::<Vec<_>>(),
+        "parties": parties(
+            realisations,
+            [
+                &format!("SITUATIONS VÉCUES EN FORMATION{}", if centre.is_empty() { String::new() } else { format!(" — {}", centre.to_uppercase()) }),
+                "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE PREMIÈRE ANNÉE",
+                "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIÈME ANNÉE",
+            ],
+            [5, 3, 3],
+            |r| {
+                let cochees: Vec<&str> = r.codes_coches().collect();
+                json!({
+                    "intitule": r.intitule.texte,
+                    "documents": r.documents.texte,
+                    "periode": periode_2011(r),
+                    "so": so.iter().map(|s| cochees.contains(&s.code.as_str())).collect::<Vec<_>>(),
+                    "coches": colonnes.iter().map(|a| cochees.contains(&a.code.as_str())).collect::<Vec<_>>(),
+                })
+            },
+        ),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fiche(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+    r: &Realisation,
+    texte: Option<&Fiche>,
+    k: u8,
+    non_valide: bool,
+    titre: &str,
+) -> Value {
+    let f = &profil.fiche_descriptive;
+    let cochees: Vec<&str> = r.codes_coches().collect();
+    let epreuve = crate::classeur::schema::normaliser(&c.epreuve.texte);
+    let champ = |g: fn(&Fiche) -> &String| texte.map(|t| g(t).clone()).unwrap_or_default();
+    let modalite = Modalite::lire(&r.modalite.texte);
+    let (competences, activites) = match profil.referentiel.charger() {
+        Referentiel::Sio2019(r19) => (
+            r19.bloc2(option)
+                .map(
+                    |k| json!({"libelle": k.intitule, "coche": cochees.contains(&k.code.as_str())}),
+                )
+                .collect::<Vec<_>>(),
+            Vec::new(),
+        ),
+        Referentiel::Sio2011(r11) => (
+            Vec::new(),
+            r11.activites
+                .iter()
+                .filter(|a| cochees.contains(&a.code.as_str()))
+                .map(|a| json!({"code": a.code, "intitule": a.intitule}))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    json!({
+        "document": document(titre, classeur, non_valide),
+        "non_valide": non_valide,
+        "referentiel": profil.referentiel.code(),
+        "session": profil.session,
+        "titre": f.titre,
+        "epreuve": f.libelle_epreuve(option),
+        "annexe": f.annexe.get(option),
+        "numero": k,
+        "candidat": { "nom_prenom": nom_prenom(c), "numero": c.numero.texte, "option": option.code() },
+        "ponctuelle": epreuve.contains("ponctuel"),
+        "ccf": epreuve.contains("ccf") || epreuve.contains("controleencours"),
+        "date": classeur.parametres.date.texte,
+        "organisation": r.organisation.texte,
+        "intitule": r.intitule.texte,
+        "documents": r.documents.texte,
+        "periode": periode_2019(r),
+        "lieu": r.lieu.texte,
+        "seul": modalite == Some(Modalite::Seul),
+        "equipe": modalite == Some(Modalite::EnEquipe),
+        "competences": competences,
+        "activites": activites,
+        "conditions": champ(|t| &t.conditions.texte),
+        "ressources": champ(|t| &t.ressources.texte),
+        "acces": champ(|t| &t.acces.texte),
+        "descriptif": champ(|t| &t.descriptif.texte),
+    })
+}
+
+fn synthese(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    diagnostics: &[Diagnostic],
+    titre: &str,
+    centre: &str,
+) -> Value {
+    let referentiel = profil.referentiel.charger();
+    let mut options: Vec<OptionSio> = classeur
+        .candidats
+        .iter()
+        .filter_map(Candidat::option)
+        .collect();
+    options.sort();
+    options.dedup();
+    let colonnes = crate::classeur::schema::colonnes_coches(referentiel, &options);
+    // An item is required when a coverage rule asks for it: 2019 bloc 1, 2011 SO1–SO4.
+    let requis = |code: &str| match referentiel {
+        Referentiel::Sio2019(_) => code.starts_with("B1."),
+        Referentiel::Sio2011(_) => code.starts_with("SO"),
+    };
+    let sur_grille = |code: &str, option: Option<OptionSio>| match (referentiel, option) {
+        (Referentiel::Sio2011(r), Some(o)) => {
+            r.activite(code).is_none_or(|a| a.tableau.contains(&o))
+        }
+        (Referentiel::Sio2019(r), Some(o)) => r
+            .competence(code)
+            .is_none_or(|k| k.option.is_none_or(|x| x == o)),
+        _ => true,
+    };
+    let mut totaux = vec![0usize; colonnes.len()];
+    let lignes: Vec<Value> = classeur
+        .candidats
+        .iter()
+        .filter(|c| !c.numero.est_vide())
+        .map(|c| {
+            let n = c.numero.texte.as_str();
+            let realisations: Vec<&Realisation> = classeur
+                .realisations_de(n)
+                .filter(|r| !r.intitule.est_vide())
+                .collect();
+            let comptes: Vec<Value> = colonnes
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    if !sur_grille(&k.code, c.option()) {
+                        return Value::Null;
+                    }
+                    let compte = realisations
+                        .iter()
+                        .filter(|r| r.codes_coches().any(|x| x == k.code))
+                        .count();
+                    if compte > 0 {
+                        totaux[i] += 1;
+                    }
+                    json!(compte)
+                })
+                .collect();
+            let de = |g: Gravite| {
+                diagnostics
+                    .iter()
+                    .filter(|d| d.gravite == g && d.candidat.as_deref() == Some(n))
+                    .count()
+            };
+            let fiches = [1u8, 2]
+                .iter()
+                .filter(|k| {
+                    realisations
+                        .iter()
+                        .filter(|r| r.numero_fiche() == Some(**k))
+                        .count()
+                        == 1
+                })
+                .count();
+            json!({
+                "nom_prenom": nom_prenom(c),
+                "numero": n,
+                "option": c.option().map(|o| o.code()).unwrap_or("?"),
+                "comptes": comptes,
+                "realisations": realisations.len(),
+                "fiches": fiches,
+                "erreurs": de(Gravite::Erreur),
+                "avertissements": de(Gravite::Avertissement),
+            })
+        })
+        .collect();
+    json!({
+        "document": { "titre": titre, "auteur": if centre.is_empty() { "siodoc" } else { centre }, "non_valide": false },
+        "non_valide": false,
+        "session": profil.session,
+        "referentiel": profil.referentiel.code(),
+        "classe": classeur.parametres.classe.texte,
+        "centre": centre,
+        "items": colonnes.iter().map(|k| json!({"code": k.code, "requis": requis(&k.code)})).collect::<Vec<_>>(),
+        "candidats": lignes,
+        "totaux": totaux,
+        "grand_format": colonnes.len() > 20,
+    })
+}

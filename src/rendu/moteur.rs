@@ -1,0 +1,316 @@
+//! The in-process Typst engine: fonts, library and parsed templates loaded once and shared by
+//! every worker thread; a small [`World`] per document serving that document's data as the
+//! virtual file `/data.json`. Modelled on typst-cli's `world.rs`, without any file system access.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// The fonts of `fonts/`, embedded: OFL fonts only, system fonts are never looked at.
+pub const POLICES: [(&str, &[u8]); 5] = [
+    (
+        "LiberationSans-Regular.ttf",
+        include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
+    ),
+    (
+        "LiberationSans-Bold.ttf",
+        include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
+    ),
+    (
+        "LiberationSans-Italic.ttf",
+        include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
+    ),
+    (
+        "LiberationSans-BoldItalic.ttf",
+        include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
+    ),
+    (
+        "NotoSansSymbols2-Regular.ttf",
+        include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
+    ),
+];
+
+/// The templates of `templates/`, embedded.
+pub const MODELES: [(&str, &str); 5] = [
+    ("commun.typ", include_str!("../../templates/commun.typ")),
+    (
+        "tableau-2019.typ",
+        include_str!("../../templates/tableau-2019.typ"),
+    ),
+    (
+        "tableau-2011.typ",
+        include_str!("../../templates/tableau-2011.typ"),
+    ),
+    ("fiche.typ", include_str!("../../templates/fiche.typ")),
+    (
+        "synthese-classe.typ",
+        include_str!("../../templates/synthese-classe.typ"),
+    ),
+];
+
+/// The virtual path of each document's data.
+pub const DONNEES: &str = "/data.json";
+
+fn id(chemin: &str) -> FileId {
+    // A handful of fixed ids: file ids are interned for the life of the process.
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(chemin).expect("chemin virtuel valide"),
+    )
+    .intern()
+}
+
+static ID_DONNEES: LazyLock<FileId> = LazyLock::new(|| id(DONNEES));
+
+/// Why a document could not be produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErreurRendu {
+    pub message: String,
+}
+
+impl std::fmt::Display for ErreurRendu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Fonts, library and templates, shared by all threads.
+pub struct Moteur {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    polices: Vec<Font>,
+    sources: Vec<(FileId, String, Source)>,
+}
+
+impl Moteur {
+    /// The engine with the embedded templates.
+    pub fn new() -> Moteur {
+        Moteur::avec_modeles(
+            MODELES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+
+    /// The engine with the templates of a teacher's folder; files it lacks come from the embedded set.
+    pub fn depuis_dossier(dossier: &Path) -> Result<Moteur, crate::Erreur> {
+        let mut modeles = Vec::new();
+        for (nom, embarque) in MODELES {
+            let chemin = dossier.join(nom);
+            let texte = if chemin.exists() {
+                std::fs::read_to_string(&chemin).map_err(|e| crate::Erreur::Lecture {
+                    chemin: chemin.clone(),
+                    detail: crate::erreur::io_fr(&e),
+                })?
+            } else {
+                embarque.to_string()
+            };
+            modeles.push((nom.to_string(), texte));
+        }
+        Ok(Moteur::avec_modeles(modeles))
+    }
+
+    fn avec_modeles(modeles: Vec<(String, String)>) -> Moteur {
+        let polices: Vec<Font> = POLICES
+            .iter()
+            .flat_map(|(_, octets)| Font::iter(Bytes::new(*octets)))
+            .collect();
+        let book = FontBook::from_infos(polices.iter().map(|f| f.info().clone()));
+        let sources = modeles
+            .into_iter()
+            .map(|(nom, texte)| {
+                let fid = id(&format!("/{nom}"));
+                (fid, nom, Source::new(fid, texte))
+            })
+            .collect();
+        Moteur {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            polices,
+            sources,
+        }
+    }
+
+    /// The template texts, for `siodoc modeles exporter` and `--exporter-sources`.
+    pub fn modeles(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources.iter().map(|(_, n, s)| (n.as_str(), s.text()))
+    }
+
+    /// Lays out `modele` (a file name such as « tableau-2019.typ ») with `donnees` as /data.json.
+    /// Warnings (an unknown font, for instance) are returned with the document.
+    pub fn compiler(
+        &self,
+        modele: &str,
+        donnees: &[u8],
+        aujourdhui: Datetime,
+    ) -> Result<(PagedDocument, Vec<String>), ErreurRendu> {
+        let main = self
+            .sources
+            .iter()
+            .find(|(_, n, _)| n == modele)
+            .map(|(id, _, _)| *id)
+            .ok_or_else(|| ErreurRendu {
+                message: format!("modèle « {modele} » inconnu"),
+            })?;
+        let monde = Monde {
+            moteur: self,
+            main,
+            donnees: Bytes::new(donnees.to_vec()),
+            aujourdhui,
+        };
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&monde);
+        let avertissements = warnings.iter().map(|w| self.decrire(w)).collect();
+        match output {
+            Ok(doc) => Ok((doc, avertissements)),
+            Err(erreurs) => Err(ErreurRendu {
+                message: erreurs
+                    .iter()
+                    .map(|e| self.decrire(e))
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+            }),
+        }
+    }
+
+    /// Compiles and exports to PDF.
+    pub fn pdf(
+        &self,
+        modele: &str,
+        donnees: &[u8],
+        options: &OptionsPdf,
+    ) -> Result<(Vec<u8>, Vec<String>), ErreurRendu> {
+        let (doc, avertissements) = self.compiler(modele, donnees, options.date)?;
+        let opts = PdfOptions {
+            ident: Smart::Custom(options.identifiant.clone()),
+            creator: Smart::Custom(Some(format!("siodoc {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(options.date)),
+            page_ranges: None,
+            standards: options.standards.clone(),
+            tagged: true,
+            pretty: false,
+        };
+        let octets = typst_pdf::pdf(&doc, &opts).map_err(|e| ErreurRendu {
+            message: e
+                .iter()
+                .map(|e| self.decrire(e))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        })?;
+        Ok((octets, avertissements))
+    }
+
+    /// « modèle tableau-2019.typ, ligne 12 : message » for a Typst diagnostic.
+    fn decrire(&self, d: &SourceDiagnostic) -> String {
+        let lieu = (|| {
+            let (fid, plage) = match d.span.get() {
+                DiagSpanKind::Number { id, num, sub_range } => {
+                    let (_, _, source) = self.sources.iter().find(|(i, _, _)| *i == id)?;
+                    (id, source.range(num, sub_range)?)
+                }
+                DiagSpanKind::Range { id, range } => (id, range),
+                DiagSpanKind::Detached => return None,
+            };
+            let (_, nom, source) = self.sources.iter().find(|(i, _, _)| *i == fid)?;
+            let ligne = source.text()[..plage.start].matches('\n').count() + 1;
+            Some(format!("modèle {nom}, ligne {ligne} : "))
+        })();
+        let mut m = format!("{}{}", lieu.unwrap_or_default(), d.message);
+        for h in &d.hints {
+            m.push_str(&format!(" (indice : {})", h.v));
+        }
+        m
+    }
+}
+
+impl Default for Moteur {
+    fn default() -> Moteur {
+        Moteur::new()
+    }
+}
+
+/// What makes a PDF reproducible and archivable.
+#[derive(Clone)]
+pub struct OptionsPdf {
+    /// Date of the document: PDF timestamp and Typst's « today ».
+    pub date: Datetime,
+    /// Stable PDF /ID, derived from the document's identity.
+    pub identifiant: String,
+    pub standards: PdfStandards,
+}
+
+/// Reads a `--pdf-standard` value: « a-2b » (default), « a-3b », « ua-1 », « 1.7 », or « aucun ».
+pub fn standards_pdf(texte: &str) -> Result<PdfStandards, String> {
+    if texte.eq_ignore_ascii_case("aucun") {
+        return PdfStandards::new(&[]).map_err(|e| e.message().to_string());
+    }
+    let liste: Result<Vec<PdfStandard>, String> = texte
+        .split(',')
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).map_err(
+                |_| {
+                    format!(
+                        "norme PDF « {s} » inconnue ; exemples : a-2b, a-3b, a-2u, ua-1, 1.7, aucun"
+                    )
+                },
+            )
+        })
+        .collect();
+    PdfStandards::new(&liste?).map_err(|e| format!("normes PDF incompatibles : {}", e.message()))
+}
+
+/// One document's view of the world.
+struct Monde<'a> {
+    moteur: &'a Moteur,
+    main: FileId,
+    donnees: Bytes,
+    aujourdhui: Datetime,
+}
+
+impl World for Monde<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.moteur.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.moteur.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, fid: FileId) -> FileResult<Source> {
+        self.moteur
+            .sources
+            .iter()
+            .find(|(i, _, _)| *i == fid)
+            .map(|(_, _, s)| s.clone())
+            .ok_or_else(|| FileError::NotFound(fid.vpath().get_with_slash().into()))
+    }
+
+    fn file(&self, fid: FileId) -> FileResult<Bytes> {
+        if fid == *ID_DONNEES {
+            return Ok(self.donnees.clone());
+        }
+        // Templates may read each other; nothing else exists (no file system access).
+        self.source(fid)
+            .map(|s| Bytes::from_string(s.text().to_string()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.moteur.polices.get(index).cloned()
+    }
+
+    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
+        Some(self.aujourdhui)
+    }
+}
