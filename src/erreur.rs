@@ -21,6 +21,9 @@ pub enum Erreur {
     #[error("impossible d'écrire « {} » : {detail}", chemin.display())]
     Ecriture { chemin: PathBuf, detail: String },
 
+    #[error("{message}")]
+    Argument { message: String },
+
     #[error("classeur « {} » : {message}", chemin.display())]
     Classeur { chemin: PathBuf, message: String },
 

@@ -23,12 +23,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commande {
+    /// Produit les documents de chaque candidat (PDF), après vérification.
+    Generer(cmd::generer::Args),
     /// Vérifie le classeur de classe : chaque problème avec sa cellule.
     Verifier(cmd::verifier::Args),
     /// Écrit le modèle de classeur de classe (vide, exemple ou import Cyclades).
     Modele(cmd::modele::Args),
     /// Affiche le référentiel et le profil de session qui s'appliquent.
     Referentiel(cmd::referentiel::Args),
+    /// Les modèles Typst des documents (exporter pour les adapter).
+    Modeles(cmd::modeles::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,7 +44,9 @@ fn main() -> ExitCode {
         Err(e) => return erreur_arguments(e),
     };
     let resultat = match cli.commande {
+        Commande::Generer(args) => cmd::generer::executer(args),
         Commande::Verifier(args) => cmd::verifier::executer(args),
+        Commande::Modeles(args) => cmd::modeles::executer(args),
         Commande::Modele(args) => cmd::modele::executer(args),
         Commande::Referentiel(args) => cmd::referentiel::executer(args),
     };

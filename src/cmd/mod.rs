@@ -1,6 +1,8 @@
 //! One module per subcommand, as in xsv: each owns its arguments and its output formats.
 
+pub mod generer;
 pub mod modele;
+pub mod modeles;
 pub mod referentiel;
 pub mod verifier;
 
@@ -15,11 +17,13 @@ Codes de sortie :
   0  tout s'est bien passé
   1  le classeur contient des erreurs (verifier, generer)
   2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide
-  3  écriture impossible (dossier ou fichier de sortie)";
+  3  écriture impossible (dossier ou fichier de sortie)
+  4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";
 
 pub const SORTIE_ERREURS_CLASSEUR: u8 = 1;
 pub const SORTIE_ENTREE_INVALIDE: u8 = 2;
 pub const SORTIE_ECRITURE: u8 = 3;
+pub const SORTIE_ECHECS_DOCUMENTS: u8 = 4;
 
 pub fn code_pour(e: &Erreur) -> ExitCode {
     ExitCode::from(match e {
@@ -27,7 +31,8 @@ pub fn code_pour(e: &Erreur) -> ExitCode {
         Erreur::SessionInconnue { .. }
         | Erreur::Lecture { .. }
         | Erreur::Profil { .. }
-        | Erreur::Classeur { .. } => SORTIE_ENTREE_INVALIDE,
+        | Erreur::Classeur { .. }
+        | Erreur::Argument { .. } => SORTIE_ENTREE_INVALIDE,
     })
 }
 

@@ -1,0 +1,183 @@
+//! `siodoc generer`: validates, then renders every document of every candidate.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use siodoc::Erreur;
+use siodoc::chargement::charger;
+use siodoc::rendu::generation::{self, Avancement, Options};
+use siodoc::rendu::moteur::{Moteur, standards_pdf};
+use siodoc::rendu::nommage::{MOTIF_DEFAUT, Nommage};
+use siodoc::rendu::{date_des_documents, formulaires};
+
+#[derive(clap::Args)]
+#[command(after_help = super::AIDE_CODES_SORTIE)]
+pub struct Args {
+    /// Le classeur de classe (XLSX, XLSM, XLS, ODS) ou le dossier de ses fichiers CSV.
+    classeur: PathBuf,
+
+    /// Dossier de sortie.
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "DOSSIER",
+        default_value = "sortie"
+    )]
+    sortie: PathBuf,
+
+    /// Produit les documents malgré les erreurs ; ceux des candidats concernés portent la
+    /// mention « NON VALIDÉ ».
+    #[arg(long)]
+    forcer: bool,
+
+    /// Chemin de chaque document, sans extension. Variables : {{classe}}, {{session}},
+    /// {{option}}, {{nom}}, {{prenom}}, {{numero}}, {{document}}.
+    #[arg(long, value_name = "MOTIF", default_value = MOTIF_DEFAUT, hide_default_value = true)]
+    nommage: String,
+
+    /// Norme PDF : a-2b (par défaut), a-3b, a-2u, ua-1… ou aucun.
+    #[arg(
+        long,
+        value_name = "NORME",
+        default_value = "a-2b",
+        hide_default_value = true
+    )]
+    pdf_standard: String,
+
+    /// Dossier de modèles Typst qui remplacent ceux de siodoc (voir siodoc modeles exporter).
+    #[arg(long, value_name = "DOSSIER")]
+    modeles: Option<PathBuf>,
+
+    /// Au lieu des PDF, écrit les sources Typst de chaque document (main.typ, data.json,
+    /// polices), pour les recompiler avec la commande typst.
+    #[arg(long, value_name = "DOSSIER")]
+    exporter_sources: Option<PathBuf>,
+
+    /// Session d'examen, si elle diffère de celle de la feuille Paramètres.
+    #[arg(long, value_parser = super::lire_session)]
+    session: Option<u16>,
+
+    /// Fichier TOML qui remplace des champs du profil de session.
+    #[arg(long, value_name = "FICHIER")]
+    profil: Option<PathBuf>,
+}
+
+pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
+    let invalide = |message: String| Erreur::Argument { message };
+    let nommage = Nommage::new(&args.nommage).map_err(invalide)?;
+    let standards =
+        standards_pdf(&args.pdf_standard).map_err(|m| invalide(format!("--pdf-standard : {m}")))?;
+    let moteur = match &args.modeles {
+        Some(dossier) => Moteur::depuis_dossier(dossier)?,
+        None => Moteur::new(),
+    };
+    let debut = Instant::now();
+    let chargement = charger(&args.classeur, args.session, args.profil.as_deref())?;
+    let fichier = args.classeur.display().to_string();
+    for d in &chargement.diagnostics {
+        println!("{}", super::verifier::ligne(d));
+    }
+    let (Some(classeur), Some(profil)) = (&chargement.classeur, &chargement.profil) else {
+        println!("{}", super::verifier::resume(&fichier, &chargement));
+        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
+    };
+    if chargement.erreurs() > 0 && !args.forcer {
+        println!("{}", super::verifier::resume(&fichier, &chargement));
+        eprintln!(
+            "Aucun document produit : corrigez les erreurs ci-dessus, ou relancez avec --forcer pour produire \
+             des documents marqués « NON VALIDÉ »."
+        );
+        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
+    }
+    let (docs, ecartes) =
+        formulaires::documents(classeur, profil, &chargement.diagnostics, args.forcer);
+    for e in &ecartes {
+        eprintln!("{} : {}", e.candidat, e.raison);
+    }
+    let classe = if classeur.parametres.classe.est_vide() {
+        "classe"
+    } else {
+        classeur.parametres.classe.texte.as_str()
+    };
+    let opts = Options {
+        sortie: &args.sortie,
+        nommage: &nommage,
+        classe,
+        session: profil.session,
+        date: date_des_documents(
+            &classeur.parametres,
+            profil.session,
+            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+        ),
+        standards,
+    };
+    if let Some(dossier) = &args.exporter_sources {
+        let ecrits =
+            generation::exporter_sources(&moteur, &docs, &opts, dossier).map_err(invalide)?;
+        eprintln!(
+            "Sources de {} documents écrites dans « {} » ; pour en recompiler un : \
+             typst compile --font-path {}/fonts --ignore-system-fonts <dossier>/main.typ",
+            ecrits.len(),
+            dossier.display(),
+            dossier.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let terminal = std::io::stderr().is_terminal();
+    let barre = indicatif::ProgressBar::new(docs.len() as u64);
+    if terminal {
+        barre.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} documents ({eta} restantes) {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        barre.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let total = docs.len();
+    let fait = std::sync::atomic::AtomicUsize::new(0);
+    let avancement = |a: Avancement| {
+        let n = fait.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(e) = a.erreur {
+            barre.suspend(|| eprintln!("ÉCHEC {} : {e}", a.chemin.display()));
+        } else if !terminal {
+            eprintln!("[{n}/{total}] {}", a.chemin.display());
+        }
+        barre.inc(1);
+    };
+    let bilan = generation::generer(&moteur, &docs, &opts, &avancement).map_err(invalide)?;
+    barre.finish_and_clear();
+    for (chemin, a) in &bilan.avertissements {
+        eprintln!("avertissement de mise en page, {} : {a}", chemin.display());
+    }
+    let candidats = docs
+        .iter()
+        .filter_map(|d| d.candidat.as_ref().map(|c| &c.numero))
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    eprintln!(
+        "{} documents pour {candidats} candidats en {:.1} s dans « {} »{}.",
+        bilan.ecrits.len(),
+        debut.elapsed().as_secs_f64(),
+        args.sortie.display(),
+        if bilan.echecs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ; {} document(s) en échec (voir ci-dessus)",
+                bilan.echecs.len()
+            )
+        }
+    );
+    Ok(if !bilan.echecs.is_empty() {
+        ExitCode::from(super::SORTIE_ECHECS_DOCUMENTS)
+    } else if chargement.erreurs() > 0 {
+        ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
