@@ -128,7 +128,8 @@ mod tests {
 
     #[test]
     fn components_are_made_safe() {
-        assert_eq!(assainir("../../x"), "_.._x");
+        assert_eq!(assainir("../../x"), "__.._x");
+        assert_eq!(assainir(".cache"), "_cache");
         assert_eq!(assainir(".."), "_");
         assert_eq!(assainir("CON"), "_CON");
         assert_eq!(assainir("com1.pdf"), "_com1.pdf");

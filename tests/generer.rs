@@ -1,0 +1,545 @@
+//! `siodoc generer`: the PDFs' text (pdftotext from poppler-utils), ticks found by position,
+//! reproducibility, hostile input, --forcer, naming, exported sources.
+
+mod commun;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use commun::Tables;
+use siodoc::chargement::charger;
+
+fn racine() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn generer(classeur: &Path, sortie: &Path, extra: &[&str]) -> Output {
+    Command::new(commun::siodoc_bin())
+        .arg("generer")
+        .arg(classeur)
+        .arg("-o")
+        .arg(sortie)
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+fn pdftotext(pdf: &Path, args: &[&str]) -> String {
+    let o = Command::new("pdftotext")
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect(
+            "pdftotext (poppler-utils) est nécessaire aux tests : apt-get install poppler-utils",
+        );
+    assert!(o.status.success(), "pdftotext {}", pdf.display());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The text of a PDF with whitespace runs folded to one space.
+fn texte(pdf: &Path) -> String {
+    pdftotext(pdf, &[])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Debug, Clone)]
+struct Mot {
+    texte: String,
+    x: f64,
+    y: f64,
+}
+
+/// Words with the centre of their box, in reading order (pdftotext -bbox).
+fn mots(pdf: &Path) -> Vec<Mot> {
+    let html = pdftotext(pdf, &["-bbox"]);
+    let attr = |l: &str, nom: &str| -> f64 {
+        let debut = l.find(&format!("{nom}=\"")).unwrap() + nom.len() + 2;
+        l[debut..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let texte = l.split('>').nth(1).unwrap().split('<').next().unwrap();
+            Mot {
+                texte: texte
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'"),
+                x: (attr(l, "xMin") + attr(l, "xMax")) / 2.0,
+                y: (attr(l, "yMin") + attr(l, "yMax")) / 2.0,
+            }
+        })
+        .collect()
+}
+
+fn dossier_candidat(sortie: &Path, classe: &str, nom: &str) -> PathBuf {
+    let d = sortie.join(classe);
+    std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(nom))
+        .unwrap_or_else(|| panic!("pas de dossier {nom} dans {}", d.display()))
+}
+
+fn pdfs(dossier: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dossier).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            v.extend(pdfs(&p));
+        } else {
+            v.push(p);
+        }
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("sortie");
+    let classeur = racine().join("samples/classe-2026.xlsx");
+    let o = generer(&classeur, &sortie, &[]);
+    let erreurs = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{erreurs}");
+    assert!(!erreurs.contains("avertissement"), "{erreurs}");
+    assert!(
+        erreurs.contains("43 documents pour 14 candidats"),
+        "{erreurs}"
+    );
+    let tous = pdfs(&sortie);
+    assert_eq!(tous.len(), 14 * 3 + 1);
+    assert!(tous.iter().all(|p| p.extension().unwrap() == "pdf"));
+
+    // The model, read independently from the workbook, says what each document must show.
+    let c = charger(&classeur, None, None).unwrap();
+    let k = c.classeur.unwrap();
+    let lea = &k.candidats[0];
+    let dossier = dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_Léa_");
+    assert_eq!(
+        dossier.file_name().unwrap().to_string_lossy(),
+        format!("MARTIN_Léa_{}", lea.numero.texte)
+    );
+    let tableau = dossier.join("tableau-de-synthese.pdf");
+    let t = texte(&tableau);
+    for attendu in [
+        "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS",
+        "SESSION 2026",
+        "Tableau de synthèse des réalisations professionnelles",
+        "NOM et prénom : MARTIN Léa",
+        &format!("N° candidat : {}", lea.numero.texte),
+        "☒ SISR",
+        "☐ SLAM",
+        "Adresse URL du portfolio : https://portfolio.exemple.fr/lea-martin",
+        "ANNEXE 8-1",
+        "Épreuve E5 - Support et mise à disposition de services informatiques",
+        "Réalisations en milieu professionnel en cours de seconde année",
+        "Gérer le patrimoine informatique",
+    ] {
+        assert!(t.contains(attendu), "« {attendu} » absent du tableau : {t}");
+    }
+    let realisations: Vec<_> = k.realisations_de(&lea.numero.texte).collect();
+    assert_eq!(realisations.len(), 7);
+
+    // Ticks by position: each X sits on its réalisation's line, under a ticked column code.
+    let m = mots(&tableau);
+    let codes: Vec<(String, f64)> = ["B1.1", "B1.2", "B1.3", "B1.4", "B1.5", "B1.6"]
+        .iter()
+        .map(|c| {
+            (
+                c.to_string(),
+                m.iter()
+                    .find(|w| w.texte == *c)
+                    .unwrap_or_else(|| panic!("{c} absent"))
+                    .x,
+            )
+        })
+        .collect();
+    for r in &realisations {
+        assert!(
+            t.contains(&r.intitule.texte),
+            "intitulé « {} » absent",
+            r.intitule.texte
+        );
+        let jetons: Vec<&str> = r.intitule.texte.split_whitespace().collect();
+        let i = (0..m.len() - jetons.len())
+            .find(|&i| jetons.iter().enumerate().all(|(j, w)| m[i + j].texte == *w))
+            .unwrap_or_else(|| panic!("« {} » introuvable mot à mot", r.intitule.texte));
+        let y = m[i].y;
+        let mut sous: Vec<String> = m
+            .iter()
+            .filter(|w| w.texte == "X" && (w.y - y).abs() < 9.0)
+            .map(|w| {
+                codes
+                    .iter()
+                    .min_by(|a, b| (a.1 - w.x).abs().total_cmp(&(b.1 - w.x).abs()))
+                    .unwrap()
+                    .0
+                    .clone()
+            })
+            .collect();
+        sous.sort();
+        let mut attendus: Vec<String> = r
+            .codes_coches()
+            .filter(|c| c.starts_with("B1."))
+            .map(String::from)
+            .collect();
+        attendus.sort();
+        assert_eq!(sous, attendus, "coches de « {} »", r.intitule.texte);
+    }
+
+    // Fiche 1: recto fields, the option's bloc-2 boxes, the descriptif on the verso.
+    let fiche = texte(&dossier.join("fiche-1.pdf"));
+    let r1 = realisations
+        .iter()
+        .find(|r| r.numero_fiche() == Some(1))
+        .unwrap();
+    for attendu in [
+        "ANNEXE 9-1-A : Fiche descriptive de réalisation professionnelle (recto)",
+        "(verso)",
+        "Épreuve E6 - Administration des systèmes et des réseaux (option SISR)",
+        "N° réalisation : 1",
+        "Nom, prénom : MARTIN Léa",
+        "☒ Contrôle en cours de formation",
+        "☐ Épreuve ponctuelle",
+        "☒ Concevoir une solution d'infrastructure réseau",
+        "☒ Installer, tester et déployer une solution d'infrastructure réseau",
+        "☐ Exploiter, dépanner et superviser une solution d'infrastructure réseau",
+        &r1.intitule.texte,
+        "Modalités d'accès aux productions et à leur documentation",
+        "Étapes : analyse du besoin",
+    ] {
+        assert!(
+            fiche.contains(attendu),
+            "« {attendu} » absent de la fiche : {fiche}"
+        );
+    }
+
+    // Class overview: every candidate, with the number of réalisations.
+    let synthese = texte(&sortie.join("BTS SIO 26/synthese-classe.pdf"));
+    for c in &k.candidats {
+        assert!(
+            synthese.contains(&format!("{} {}", c.nom.texte, c.prenom.texte)),
+            "{}",
+            c.nom.texte
+        );
+    }
+    assert!(synthese.contains("Synthèse de la classe BTS SIO 26 — session 2026"));
+}
+
+#[test]
+fn sample_2020_tableau_a3_and_e4_fiche() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("sortie");
+    let o = generer(&racine().join("samples/classe-2020.xlsx"), &sortie, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dossier = dossier_candidat(&sortie, "BTS SIO 20", "MARTIN_Léa_");
+    let tableau = dossier.join("tableau-de-synthese.pdf");
+    let t = texte(&tableau);
+    for attendu in [
+        "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS - SESSION 2020 - TABLEAU DE SYNTHÈSE",
+        "NOM et Prénom du candidat : MARTIN Léa",
+        "Option SISR",
+        "Situations obligatoires",
+        "Période (sous la forme MM/AA)",
+        "P3 Conception et maintenance de solutions d'infrastructure",
+        "A4.1.7 , Développement, utilisation ou adaptation de composants logiciels",
+        "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIÈME ANNÉE",
+        "Je soussigné-e Claire FONTAINE, formatrice (formateur) au centre de formation Lycée Jules-Verne (fictif), Nantes, certifie",
+        "ANNEXE V-1",
+        "Épreuve E6 - Parcours de professionnalisation",
+    ] {
+        assert!(
+            t.contains(attendu),
+            "« {attendu} » absent du tableau 2011 : {t}"
+        );
+    }
+    // A SLAM-only activité is not a column of a SISR grid.
+    assert!(!t.contains("A4.1.1 , Proposition d'une solution applicative"));
+    let info = Command::new("pdfinfo").arg(&tableau).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("1190.55 x 841.89 pts (A3)"));
+
+    let fiche = texte(&dossier.join("fiche-1.pdf"));
+    for attendu in [
+        "ANNEXE IV-1 : Fiche descriptive de situation professionnelle (recto)",
+        "Épreuve E4 - Conception et maintenance de solutions informatiques",
+        "DESCRIPTION D'UNE SITUATION PROFESSIONNELLE",
+        "N° de la situation : 1",
+        "Principale(s) activité(s) concernée(s)",
+        "Parcours : ☒ SISR",
+        "☐ SLAM",
+    ] {
+        assert!(
+            fiche.contains(attendu),
+            "« {attendu} » absent de la fiche E4 : {fiche}"
+        );
+    }
+}
+
+#[test]
+fn same_workbook_twice_gives_identical_bytes() {
+    let dir = commun::temp();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let classeur = racine().join("samples/classe-2026.xlsx");
+    assert!(generer(&classeur, &a, &[]).status.success());
+    assert!(generer(&classeur, &b, &[]).status.success());
+    let (fa, fb) = (pdfs(&a), pdfs(&b));
+    assert_eq!(fa.len(), 43);
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
+        assert!(
+            std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
+            "{} diffère",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn hostile_text_is_printed_literally_and_names_stay_inside() {
+    let mut t = Tables::exemple(2026);
+    let hostiles = ["#read(\"/etc/passwd\")", "]#panic()", "$x$", "<b>gras</b>"];
+    let numero = t.get("Candidats", 2, "N° candidat");
+    for (k, h) in hostiles.iter().enumerate() {
+        t.set("Réalisations", t.realisation(&numero, k), "Intitulé", h);
+    }
+    t.set("Candidats", 2, "NOM", "../../x");
+    t.feuilles.get_mut("Paramètres").unwrap()[3][1] = "../CON".into();
+    let dir = commun::temp();
+    let classeur = dir.path().join("classe.xlsx");
+    t.ecrire_xlsx(&classeur);
+    let sortie = dir.path().join("a/sortie");
+    let o = generer(&classeur, &sortie, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Nothing outside the output folder.
+    let dehors: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(dehors.len(), 2, "{dehors:?}");
+    assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
+    let tous = pdfs(&sortie);
+    assert_eq!(tous.len(), 43);
+    let racine_sortie = sortie.canonicalize().unwrap();
+    for p in &tous {
+        assert!(
+            p.canonicalize().unwrap().starts_with(&racine_sortie),
+            "{}",
+            p.display()
+        );
+    }
+    let classe = std::fs::read_dir(&sortie)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        !classe.contains("..") || classe.starts_with('_'),
+        "{classe}"
+    );
+    assert!(!classe.contains('/') && classe != "CON");
+    let nom = siodoc::rendu::nommage::assainir("../../x");
+    let dossier = dossier_candidat(&sortie, &classe, &format!("{nom}_"));
+    let texte_tableau = texte(&dossier.join("tableau-de-synthese.pdf"));
+    for h in hostiles {
+        assert!(
+            texte_tableau.contains(h),
+            "« {h} » absent : {texte_tableau}"
+        );
+    }
+    assert!(texte_tableau.contains("NOM et prénom : ../../x Léa"));
+    assert!(!texte_tableau.contains("root:"));
+}
+
+#[test]
+fn errors_stop_the_run_unless_forcer_marks_documents() {
+    let mut t = Tables::exemple(2026);
+    let numero = t.get("Candidats", 2, "N° candidat");
+    t.set("Réalisations", t.realisation(&numero, 0), "B1.1", "v");
+    let dir = commun::temp();
+    let classeur = dir.path().join("classe.xlsx");
+    t.ecrire_xlsx(&classeur);
+
+    let sortie = dir.path().join("sortie");
+    let o = generer(&classeur, &sortie, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("erreur [coche-inconnue]"), "{stdout}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Aucun document produit"));
+    assert!(!sortie.exists());
+
+    let o = generer(&classeur, &sortie, &["--forcer"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(pdfs(&sortie).len(), 43);
+    let marque =
+        texte(&dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_").join("tableau-de-synthese.pdf"));
+    assert!(marque.contains("NON VALIDÉ"), "{marque}");
+    let propre =
+        texte(&dossier_candidat(&sortie, "BTS SIO 26", "BERNARD_").join("tableau-de-synthese.pdf"));
+    assert!(!propre.contains("NON VALIDÉ"));
+}
+
+#[test]
+fn custom_naming_pattern() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("s");
+    let o = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &sortie,
+        &["--nommage", "{{classe}}/{{nom}}-{{document}}"],
+    );
+    assert!(o.status.success());
+    assert!(
+        sortie
+            .join("BTS SIO 26/MARTIN-tableau-de-synthese.pdf")
+            .is_file()
+    );
+    assert!(sortie.join("BTS SIO 26/MARTIN-fiche-2.pdf").is_file());
+    assert!(sortie.join("BTS SIO 26/synthese-classe.pdf").is_file());
+    let o = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &sortie,
+        &["--nommage", "{{eleve}}/{{document}}"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("variables possibles"));
+}
+
+#[test]
+fn long_parties_grow_onto_a_continuation_page() {
+    let mut t = Tables::exemple(2026);
+    let numero = t.get("Candidats", 2, "N° candidat");
+    let premiere = t.realisation(&numero, 0);
+    let mut intitules = Vec::new();
+    for i in 0..14 {
+        let l = t.dupliquer("Réalisations", premiere);
+        let intitule = format!("Réalisation supplémentaire numéro {i}");
+        t.set("Réalisations", l, "Intitulé", &intitule);
+        intitules.push(intitule);
+    }
+    let dir = commun::temp();
+    let classeur = dir.path().join("classe.xlsx");
+    t.ecrire_xlsx(&classeur);
+    let sortie = dir.path().join("s");
+    assert!(generer(&classeur, &sortie, &[]).status.success());
+    let tableau =
+        dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_").join("tableau-de-synthese.pdf");
+    let info = String::from_utf8(
+        Command::new("pdfinfo")
+            .arg(&tableau)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(info.contains("Pages:           2"), "{info}");
+    let t = texte(&tableau);
+    for i in &intitules {
+        assert!(t.contains(i), "{i}");
+    }
+}
+
+#[test]
+fn a_page_renders_to_a_non_blank_image() {
+    let c = charger(&racine().join("samples/classe-2026.xlsx"), None, None).unwrap();
+    let (k, p) = (c.classeur.unwrap(), c.profil.unwrap());
+    let (docs, _) = siodoc::rendu::formulaires::documents(&k, &p, &c.diagnostics, false);
+    let moteur = siodoc::rendu::moteur::Moteur::new();
+    let date = typst::foundations::Datetime::from_ymd(2026, 6, 1).unwrap();
+    let (doc, avertissements) = moteur
+        .compiler(docs[0].modele, &docs[0].donnees, date)
+        .unwrap();
+    assert!(avertissements.is_empty(), "{avertissements:?}");
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(1.0),
+        ..Default::default()
+    };
+    let image = typst_render::render(&doc.pages()[0], &options);
+    let pixels = image.pixels();
+    let encre = pixels
+        .iter()
+        .filter(|px| px.red() < 128 && px.green() < 128 && px.blue() < 128)
+        .count();
+    let part = encre as f64 / pixels.len() as f64;
+    // Text and borders: some ink, but far from a black page.
+    assert!(part > 0.01 && part < 0.5, "part d'encre {part}");
+    assert!(image.encode_png().unwrap().len() > 10_000);
+}
+
+#[test]
+fn exported_sources_hold_everything_typst_needs() {
+    let dir = commun::temp();
+    let sources = dir.path().join("sources");
+    assert!(
+        generer(
+            &racine().join("samples/classe-2026.xlsx"),
+            &dir.path().join("s"),
+            &[]
+        )
+        .status
+        .success()
+    );
+    let o = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &dir.path().join("s"),
+        &["--exporter-sources", sources.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc = sources.join("BTS SIO 26").join(
+        std::fs::read_dir(sources.join("BTS SIO 26"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .find(|n| n.to_string_lossy().starts_with("MARTIN_"))
+            .unwrap(),
+    );
+    let doc = doc.join("tableau-de-synthese");
+    for f in ["main.typ", "commun.typ", "data.json"] {
+        assert!(doc.join(f).is_file(), "{f}");
+    }
+    assert!(sources.join("fonts/LiberationSans-Regular.ttf").is_file());
+    let donnees: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(doc.join("data.json")).unwrap()).unwrap();
+    assert_eq!(donnees["candidat"]["nom_prenom"], "MARTIN Léa");
+    assert_eq!(
+        std::fs::read_to_string(doc.join("main.typ")).unwrap(),
+        include_str!("../templates/tableau-2019.typ")
+    );
+
+    // With the typst CLI at hand, the sources rebuild the same text.
+    let typst = ["typst", "/opt/typst/bin/typst"]
+        .into_iter()
+        .find(|t| Command::new(t).arg("--version").output().is_ok());
+    let Some(typst) = typst else {
+        eprintln!("IGNORÉ : commande typst absente, recompilation des sources non vérifiée");
+        return;
+    };
+    let pdf = dir.path().join("cli.pdf");
+    let o = Command::new(typst)
+        .args(["compile", "--ignore-system-fonts", "--font-path"])
+        .arg(sources.join("fonts"))
+        .arg(doc.join("main.typ"))
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let notre = texte(
+        &dossier_candidat(&dir.path().join("s"), "BTS SIO 26", "MARTIN_")
+            .join("tableau-de-synthese.pdf"),
+    );
+    assert_eq!(texte(&pdf), notre);
+}
