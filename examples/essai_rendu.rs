@@ -30,7 +30,12 @@ fn main() {
             }
             Err(e) => eprintln!("ERREUR {}: {e}", d.modele),
         }
-        typst::comemo::evict(2);
+        typst::comemo::evict(
+            std::env::var("EVICT")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2),
+        );
     }
     eprintln!("total {:?}", debut.elapsed());
 }

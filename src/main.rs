@@ -36,6 +36,11 @@ enum Commande {
 }
 
 fn main() -> ExitCode {
+    // Typst lays out deep content (a class overview of 1 000 candidates is one long table)
+    // recursively: give the worker threads room.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
     let cli = match franciser(Cli::command())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))

@@ -83,8 +83,19 @@ fn date(a: i32, m: u32, j: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(a, m, j)
 }
 
-/// The example class for a session. With `option`, every candidate takes that option.
+/// The example class for a session (14 candidates). With `option`, every candidate takes that
+/// option.
 pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
+    classe_de_taille(profil, option, 14)
+}
+
+/// An example class of `taille` candidates, for benchmarks: names repeat past the sixteenth,
+/// N° stay unique.
+pub fn classe_de_taille(
+    profil: &ProfilSession,
+    option: Option<OptionSio>,
+    taille: usize,
+) -> Contenu {
     let referentiel = profil.referentiel.charger();
     let s = i32::from(profil.session);
     let mut contenu = Contenu {
@@ -97,14 +108,17 @@ pub fn classe(profil: &ProfilSession, option: Option<OptionSio>) -> Contenu {
         },
         ..Contenu::default()
     };
-    for i in 0..14usize {
+    for i in 0..taille {
         let opt = option.unwrap_or(if i % 2 == 0 {
             OptionSio::Sisr
         } else {
             OptionSio::Slam
         });
         let numero = format!("0{:02}{:06}", s % 100, 101 + i);
-        let (nom, prenom) = (NOMS[i], PRENOMS[i]);
+        let (nom, prenom) = (
+            NOMS[i % NOMS.len()],
+            PRENOMS[(i + i / PRENOMS.len()) % PRENOMS.len()],
+        );
         contenu.candidats.push(LigneCandidat {
             numero: numero.clone(),
             nom: nom.into(),

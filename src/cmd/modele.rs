@@ -28,6 +28,10 @@ pub struct Args {
     #[arg(long, conflicts_with = "candidats")]
     exemple: bool,
 
+    /// Nombre de candidats de la classe fictive (pour les mesures de performance).
+    #[arg(long, requires = "exemple", default_value_t = 14, hide = true)]
+    taille: usize,
+
     /// Remplit la feuille Candidats depuis un export Cyclades « liste simple » (CSV).
     #[arg(long, value_name = "EXPORT_CSV")]
     candidats: Option<PathBuf>,
@@ -55,7 +59,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         });
     }
     let mut contenu = if args.exemple {
-        exemple::classe(&profil, option)
+        exemple::classe_de_taille(&profil, option, args.taille)
     } else {
         gabarit::Contenu::default()
     };

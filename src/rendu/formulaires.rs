@@ -36,6 +36,8 @@ pub struct Document {
     /// The candidate's N°, NOM, Prénom, option; `None` for class documents.
     pub candidat: Option<Identite>,
     pub titre: String,
+    /// Author in the PDF metadata: the centre.
+    pub auteur: String,
     /// JSON handed to the template as /data.json.
     pub donnees: Vec<u8>,
 }
@@ -75,6 +77,11 @@ pub fn documents(
                     .any(|d| d.gravite == Gravite::Erreur && d.candidat.as_deref() == Some(numero)))
     };
     let centre = classeur.parametres.centre.texte.as_str();
+    let auteur = if centre.is_empty() {
+        "siodoc".to_string()
+    } else {
+        centre.to_string()
+    };
     let mut docs = Vec::new();
     let mut ecartes = Vec::new();
     for c in &classeur.candidats {
@@ -127,6 +134,7 @@ pub fn documents(
             },
             candidat: Some(identite.clone()),
             titre,
+            auteur: auteur.clone(),
             donnees: octets(&donnees),
         });
         for k in [1u8, 2] {
@@ -149,6 +157,7 @@ pub fn documents(
                 modele: "fiche.typ",
                 candidat: Some(identite.clone()),
                 titre,
+                auteur: auteur.clone(),
                 donnees: octets(&donnees),
             });
         }
@@ -162,6 +171,7 @@ pub fn documents(
         modele: "synthese-classe.typ",
         candidat: None,
         titre: titre.clone(),
+        auteur,
         donnees: octets(&synthese(classeur, profil, diagnostics, &titre, centre)),
     });
     (docs, ecartes)

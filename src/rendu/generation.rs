@@ -1,15 +1,16 @@
-//! Renders every document of a class in parallel and writes each atomically. One document's
+//! Renders every document of a class in parallel (one worker per core) and writes each
+//! atomically. One document's
 //! failure is recorded and the others go on. Progress goes through a callback: this module
 //! knows nothing of the terminal.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use typst::foundations::Datetime;
 
 use super::formulaires::Document;
-use super::moteur::{ErreurRendu, Moteur, OptionsPdf};
+use super::moteur::{DocumentLot, ErreurRendu, Moteur, OptionsPdf};
 use super::nommage::{Nommage, Variables, assainir};
 
 /// Where and how to write.
@@ -81,33 +82,57 @@ pub fn generer(
     avancement: &(dyn Fn(Avancement) + Sync),
 ) -> Result<Bilan, String> {
     let chemins = chemins(docs, opts, "pdf")?;
-    let resultats: Vec<(PathBuf, Result<Vec<String>, String>)> = docs
-        .par_iter()
-        .zip(chemins.par_iter())
-        .map(|(d, relatif)| {
-            let pdf = OptionsPdf {
-                date: opts.date,
-                identifiant: identifiant(d, opts.session),
-                standards: opts.standards.clone(),
-            };
-            let rendu = moteur.pdf(d.modele, &d.donnees, &pdf);
-            // Keep memory flat over thousands of documents, on the error path too: results
-            // unused for two documents are dropped, the invariant headers stay cached.
-            typst::comemo::evict(2);
-            let resultat = rendu
-                .map_err(|ErreurRendu { message }| format!("mise en page impossible : {message}"))
-                .and_then(|(octets, avertissements)| {
-                    ecrire(&opts.sortie.join(relatif), &octets).map(|()| avertissements)
-                });
-            avancement(Avancement {
-                chemin: relatif,
-                erreur: resultat.as_ref().err().map(String::as_str),
-            });
-            (relatif.clone(), resultat)
-        })
-        .collect();
+    let lots = lots(docs);
+    // Plain worker threads, not rayon tasks: Typst runs its own parallel work on the global
+    // rayon pool, and a rayon worker waiting on it would steal another document and start it
+    // on top of its stack (deep stacks, many documents in flight, memory growing).
+    let suivant = AtomicUsize::new(0);
+    let travailleurs = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(lots.len().max(1));
+    let resultats: Vec<(usize, PathBuf, Result<Vec<String>, String>)> = std::thread::scope(|s| {
+        let taches: Vec<_> = (0..travailleurs)
+            .map(|_| {
+                // Typst lays out deep content recursively: give each worker room.
+                std::thread::Builder::new()
+                    .stack_size(PILE)
+                    .spawn_scoped(s, || {
+                        let mut faits = Vec::new();
+                        while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
+                            for (i, resultat) in rendre_lot(moteur, docs, lot, &chemins, opts) {
+                                avancement(Avancement {
+                                    chemin: &chemins[i],
+                                    erreur: resultat.as_ref().err().map(String::as_str),
+                                });
+                                faits.push((i, chemins[i].clone(), resultat));
+                            }
+                        }
+                        faits
+                    })
+            })
+            .collect();
+        let mut tous: Vec<_> = taches
+            .into_iter()
+            .filter_map(Result::ok)
+            .flat_map(|t| t.join().unwrap_or_default())
+            .collect();
+        tous.sort_by_key(|(i, _, _)| *i);
+        tous
+    });
     let mut bilan = Bilan::default();
-    for (chemin, r) in resultats {
+    // A document no worker reached is a failure too, never a silent gap.
+    let faits: HashSet<usize> = resultats.iter().map(|(i, _, _)| *i).collect();
+    for (_, chemin) in chemins
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !faits.contains(i))
+    {
+        bilan.echecs.push((
+            chemin.clone(),
+            "document non produit : aucun processus de rendu n'a pu démarrer".into(),
+        ));
+    }
+    for (_, chemin, r) in resultats {
         match r {
             Ok(avertissements) => {
                 bilan
@@ -119,6 +144,64 @@ pub fn generer(
         }
     }
     Ok(bilan)
+}
+
+/// Stack of each worker thread.
+const PILE: usize = 64 << 20;
+
+/// Documents laid out together: same template, at most [`TAILLE_LOT`], in workbook order.
+pub const TAILLE_LOT: usize = 8;
+
+fn lots(docs: &[Document]) -> Vec<Vec<usize>> {
+    let mut ordre: Vec<usize> = (0..docs.len()).collect();
+    ordre.sort_by_key(|&i| docs[i].modele);
+    let mut lots: Vec<Vec<usize>> = Vec::new();
+    for i in ordre {
+        match lots.last_mut() {
+            Some(l) if l.len() < TAILLE_LOT && docs[l[0]].modele == docs[i].modele => l.push(i),
+            _ => lots.push(vec![i]),
+        }
+    }
+    lots
+}
+
+/// One lot: layout, one PDF per document, atomic writes.
+fn rendre_lot(
+    moteur: &Moteur,
+    docs: &[Document],
+    lot: &[usize],
+    chemins: &[PathBuf],
+    opts: &Options,
+) -> Vec<(usize, Result<Vec<String>, String>)> {
+    let entrees: Vec<DocumentLot> = lot
+        .iter()
+        .map(|&i| DocumentLot {
+            donnees: &docs[i].donnees,
+            titre: &docs[i].titre,
+            auteur: &docs[i].auteur,
+            identifiant: identifiant(&docs[i], opts.session),
+        })
+        .collect();
+    let pdf = OptionsPdf {
+        date: opts.date,
+        identifiant: String::new(),
+        standards: opts.standards.clone(),
+    };
+    let rendus = moteur.pdf_lot(docs[lot[0]].modele, &entrees, &pdf);
+    // Keep memory flat over thousands of documents, on the error path too. Layouts are not
+    // reused across candidates (measured: same speed with 0 and 2), so clear everything.
+    typst::comemo::evict(0);
+    lot.iter()
+        .zip(rendus)
+        .map(|(&i, rendu)| {
+            let resultat = rendu
+                .map_err(|ErreurRendu { message }| format!("mise en page impossible : {message}"))
+                .and_then(|(octets, avertissements)| {
+                    ecrire(&opts.sortie.join(&chemins[i]), &octets).map(|()| avertissements)
+                });
+            (i, resultat)
+        })
+        .collect()
 }
 
 fn ecrire(chemin: &Path, octets: &[u8]) -> Result<(), String> {

@@ -6,10 +6,12 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::foundations::{Bytes, Datetime, Duration, Label, Selector, Smart};
+use typst::introspection::Introspector;
 use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
+use typst::utils::PicoStr;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -208,6 +210,90 @@ impl Moteur {
         Ok((octets, avertissements))
     }
 
+    /// Lays out several documents of one template in a single compilation (their data as a
+    /// JSON list), then exports each one's pages as its own PDF with its own title. The
+    /// template, the fonts and the page setup are processed once for the lot. If the lot
+    /// fails as a whole, each document is rendered alone so that one bad document does not
+    /// take the others with it.
+    pub fn pdf_lot(
+        &self,
+        modele: &str,
+        lot: &[DocumentLot],
+        options: &OptionsPdf,
+    ) -> Vec<Result<(Vec<u8>, Vec<String>), ErreurRendu>> {
+        let seul = |d: &DocumentLot| {
+            let opts = OptionsPdf {
+                identifiant: d.identifiant.clone(),
+                ..options.clone()
+            };
+            self.pdf(modele, d.donnees, &opts)
+        };
+        if lot.len() == 1 {
+            return vec![seul(&lot[0])];
+        }
+        let mut donnees = b"[".to_vec();
+        for (i, d) in lot.iter().enumerate() {
+            if i > 0 {
+                donnees.push(b',');
+            }
+            donnees.extend_from_slice(d.donnees);
+        }
+        donnees.push(b']');
+        let Ok((mut doc, avertissements)) = self.compiler(modele, &donnees, options.date) else {
+            return lot.iter().map(seul).collect();
+        };
+        // First page of each document: where its `<siodoc-document>` marker landed.
+        let marque = Label::new(PicoStr::intern("siodoc-document")).expect("étiquette valide");
+        let debuts: Vec<usize> = doc
+            .introspector()
+            .query(&Selector::Label(marque))
+            .iter()
+            .filter_map(|c| c.location())
+            .filter_map(|l| doc.introspector().page(l))
+            .map(|p| p.get() - 1)
+            .collect();
+        if debuts.len() != lot.len() || debuts.windows(2).any(|w| w[0] >= w[1]) {
+            return lot.iter().map(seul).collect();
+        }
+        let pages = doc.pages().to_vec();
+        let info = doc.info_mut().clone();
+        lot.iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let fin = debuts.get(i + 1).copied().unwrap_or(pages.len());
+                let mut info = info.clone();
+                info.title = Some(d.titre.into());
+                info.author = vec![d.auteur.into()];
+                let une = PagedDocument::new(pages[debuts[i]..fin].iter().cloned().collect(), info);
+                let opts = OptionsPdf {
+                    identifiant: d.identifiant.clone(),
+                    ..options.clone()
+                };
+                self.exporter(&une, &opts)
+                    .map(|octets| (octets, avertissements.clone()))
+            })
+            .collect()
+    }
+
+    fn exporter(&self, doc: &PagedDocument, options: &OptionsPdf) -> Result<Vec<u8>, ErreurRendu> {
+        let opts = PdfOptions {
+            ident: Smart::Custom(options.identifiant.clone()),
+            creator: Smart::Custom(Some(format!("siodoc {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(options.date)),
+            page_ranges: None,
+            standards: options.standards.clone(),
+            tagged: true,
+            pretty: false,
+        };
+        typst_pdf::pdf(doc, &opts).map_err(|e| ErreurRendu {
+            message: e
+                .iter()
+                .map(|e| self.decrire(e))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        })
+    }
+
     /// « modèle tableau-2019.typ, ligne 12 : message » for a Typst diagnostic.
     fn decrire(&self, d: &SourceDiagnostic) -> String {
         let lieu = (|| {
@@ -235,6 +321,14 @@ impl Default for Moteur {
     fn default() -> Moteur {
         Moteur::new()
     }
+}
+
+/// One document of a lot: its data (a JSON object) and what its PDF is called.
+pub struct DocumentLot<'a> {
+    pub donnees: &'a [u8],
+    pub titre: &'a str,
+    pub auteur: &'a str,
+    pub identifiant: String,
 }
 
 /// What makes a PDF reproducible and archivable.
