@@ -2,6 +2,12 @@
 
 mod cmd;
 
+// Typst allocates many small objects from two threads at once: with the system allocator the
+// memory of a 1 000-candidate run grew by about 30 KB per document; with mimalloc it stays
+// flat and the run is about 10 % faster (benches/bench.sh).
+#[global_allocator]
+static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
