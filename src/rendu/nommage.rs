@@ -26,6 +26,7 @@ pub struct Variables<'a> {
     pub document: &'a str,
 }
 
+#[derive(Debug)]
 pub struct Nommage {
     moteur: Handlebars<'static>,
 }
@@ -153,12 +154,12 @@ mod tests {
         };
         assert_eq!(
             n.chemin(&v).unwrap(),
-            PathBuf::from("BTS SIO 26/_.._x_Léa_026000101/tableau-de-synthese")
+            PathBuf::from("BTS SIO 26/__.._x_Léa_026000101/tableau-de-synthese")
         );
         let n = Nommage::new("{{classe}}/{{nom}}-{{document}}").unwrap();
         assert_eq!(
             n.chemin(&v).unwrap(),
-            PathBuf::from("BTS SIO 26/_.._x-tableau-de-synthese")
+            PathBuf::from("BTS SIO 26/__.._x-tableau-de-synthese")
         );
         let n = Nommage::new("../{{document}}").unwrap();
         assert_eq!(
