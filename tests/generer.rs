@@ -87,18 +87,23 @@ fn dossier_candidat(sortie: &Path, classe: &str, nom: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("pas de dossier {nom} dans {}", d.display()))
 }
 
-fn pdfs(dossier: &Path) -> Vec<PathBuf> {
+/// Every file under a folder, sorted.
+fn fichiers(dossier: &Path) -> Vec<PathBuf> {
     let mut v = Vec::new();
     for e in std::fs::read_dir(dossier).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
-            v.extend(pdfs(&p));
+            v.extend(fichiers(&p));
         } else {
             v.push(p);
         }
     }
     v.sort();
     v
+}
+
+fn pdfs(dossier: &Path) -> Vec<PathBuf> {
+    fichiers(dossier).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect()
 }
 
 #[test]
@@ -290,8 +295,8 @@ fn same_workbook_twice_gives_identical_bytes() {
     let classeur = racine().join("samples/classe-2026.xlsx");
     assert!(generer(&classeur, &a, &[]).status.success());
     assert!(generer(&classeur, &b, &[]).status.success());
-    let (fa, fb) = (pdfs(&a), pdfs(&b));
-    assert_eq!(fa.len(), 43);
+    let (fa, fb) = (fichiers(&a), fichiers(&b));
+    assert_eq!(fa.len(), 58);
     for (x, y) in fa.iter().zip(&fb) {
         assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
         assert!(
@@ -325,8 +330,8 @@ fn hostile_text_is_printed_literally_and_names_stay_inside() {
         .collect();
     assert_eq!(dehors.len(), 2, "{dehors:?}");
     assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
-    let tous = pdfs(&sortie);
-    assert_eq!(tous.len(), 43);
+    let tous = fichiers(&sortie);
+    assert_eq!(tous.len(), 58);
     let racine_sortie = sortie.canonicalize().unwrap();
     for p in &tous {
         assert!(

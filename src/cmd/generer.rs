@@ -46,6 +46,10 @@ pub struct Args {
     )]
     pdf_standard: String,
 
+    /// Formats produits : pdf, xlsx ou les deux (par défaut « pdf,xlsx »).
+    #[arg(long, value_name = "FORMATS", default_value = "pdf,xlsx", hide_default_value = true)]
+    formats: String,
+
     /// Dossier de modèles Typst qui remplacent ceux de siodoc (voir siodoc modeles exporter).
     #[arg(long, value_name = "DOSSIER")]
     modeles: Option<PathBuf>,
@@ -67,6 +71,11 @@ pub struct Args {
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let invalide = |message: String| Erreur::Argument { message };
     let nommage = Nommage::new(&args.nommage).map_err(invalide)?;
+    let formats: Vec<String> = args.formats.split(',').map(|f| f.trim().to_lowercase()).collect();
+    if let Some(f) = formats.iter().find(|f| !matches!(f.as_str(), "pdf" | "xlsx")) {
+        return Err(invalide(format!("--formats : format « {f} » inconnu ; attendu pdf, xlsx ou pdf,xlsx")));
+    }
+    let (pdf, xlsx) = (formats.iter().any(|f| f == "pdf"), formats.iter().any(|f| f == "xlsx"));
     let standards =
         standards_pdf(&args.pdf_standard).map_err(|m| invalide(format!("--pdf-standard : {m}")))?;
     let moteur = match &args.modeles {
@@ -127,7 +136,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     }
 
     let terminal = std::io::stderr().is_terminal();
-    let barre = indicatif::ProgressBar::new(docs.len() as u64);
+    let barre = indicatif::ProgressBar::new(if pdf { docs.len() as u64 } else { 0 });
     if terminal {
         barre.set_style(
             indicatif::ProgressStyle::with_template(
@@ -149,8 +158,17 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
         barre.inc(1);
     };
-    let bilan = generation::generer(&moteur, &docs, &opts, &avancement).map_err(invalide)?;
+    let a_rendre: Vec<_> = if pdf { docs.clone() } else { Vec::new() };
+    let mut bilan = generation::generer(&moteur, &a_rendre, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
+    if xlsx {
+        let tableurs = generation::generer_tableurs(classeur, profil, &chargement.diagnostics, &docs, &opts).map_err(invalide)?;
+        for (chemin, e) in &tableurs.echecs {
+            eprintln!("ÉCHEC {} : {e}", chemin.display());
+        }
+        bilan.ecrits.extend(tableurs.ecrits);
+        bilan.echecs.extend(tableurs.echecs);
+    }
     for (chemin, a) in &bilan.avertissements {
         eprintln!("avertissement de mise en page, {} : {a}", chemin.display());
     }
@@ -160,8 +178,9 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         .collect::<std::collections::HashSet<_>>()
         .len();
     eprintln!(
-        "{} documents pour {candidats} candidats en {:.1} s dans « {} »{}.",
+        "{} documents ({}) pour {candidats} candidats en {:.1} s dans « {} »{}.",
         bilan.ecrits.len(),
+        formats.join(", "),
         debut.elapsed().as_secs_f64(),
         args.sortie.display(),
         if bilan.echecs.is_empty() {

@@ -181,7 +181,7 @@ fn octets(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-fn nom_prenom(c: &Candidat) -> String {
+pub(crate) fn nom_prenom(c: &Candidat) -> String {
     format!("{} {}", c.nom.texte, c.prenom.texte)
         .trim()
         .to_string()
@@ -196,7 +196,7 @@ fn document(titre: &str, classeur: &Classeur, non_valide: bool) -> Value {
 }
 
 /// Période as the 2019 forms print it: « du 02/10/24 au 15/12/24 ».
-fn periode_2019(r: &Realisation) -> String {
+pub(crate) fn periode_2019(r: &Realisation) -> String {
     match r.periode_lue() {
         Periode::Dates {
             debut: Some(a),
@@ -220,7 +220,7 @@ fn periode_2019(r: &Realisation) -> String {
 }
 
 /// Période as the 2011 tableau asks for it: « MM/AA », or « MM/AA - MM/AA ».
-fn periode_2011(r: &Realisation) -> String {
+pub(crate) fn periode_2011(r: &Realisation) -> String {
     match r.periode_lue() {
         Periode::Dates {
             debut: Some(a),

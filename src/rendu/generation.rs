@@ -251,3 +251,41 @@ pub fn exporter_sources(
     }
     Ok(ecrits)
 }
+
+/// Writes the XLSX outputs next to the PDFs: each candidate's tableau de synthèse (same path
+/// as its PDF, `.xlsx`) and the class workbook `<classe>/classe-synthese.xlsx`.
+pub fn generer_tableurs(
+    classeur: &crate::classeur::Classeur,
+    profil: &crate::session::ProfilSession,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    docs: &[Document],
+    opts: &Options,
+) -> Result<Bilan, String> {
+    use rayon::prelude::*;
+    let chemins = chemins(docs, opts, "xlsx")?;
+    let mut travaux: Vec<(PathBuf, Result<Vec<u8>, String>)> = docs
+        .par_iter()
+        .zip(chemins.par_iter())
+        .filter(|(d, _)| d.genre == super::formulaires::Genre::TableauSynthese)
+        .filter_map(|(d, chemin)| {
+            let identite = d.candidat.as_ref()?;
+            let c = classeur.candidats.iter().find(|c| c.numero.texte == identite.numero)?;
+            let option = c.option()?;
+            let octets = super::tableur::tableau(classeur, profil, c, option)
+                .map_err(|e| format!("classeur impossible à produire : {e}"));
+            Some((chemin.clone(), octets))
+        })
+        .collect();
+    travaux.push((
+        Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx"),
+        super::tableur::classe(classeur, profil, diagnostics).map_err(|e| format!("classeur impossible à produire : {e}")),
+    ));
+    let mut bilan = Bilan::default();
+    for (chemin, octets) in travaux {
+        match octets.and_then(|o| ecrire(&opts.sortie.join(&chemin), &o)) {
+            Ok(()) => bilan.ecrits.push(chemin),
+            Err(e) => bilan.echecs.push((chemin, e)),
+        }
+    }
+    Ok(bilan)
+}

@@ -6,6 +6,7 @@ pub mod formulaires;
 pub mod generation;
 pub mod moteur;
 pub mod nommage;
+pub mod tableur;
 
 use chrono::{Datelike, NaiveDate};
 use typst::foundations::Datetime;

@@ -1,0 +1,484 @@
+//! XLSX outputs, written with rust_xlsxwriter: each candidate's tableau de synthèse in the
+//! official spreadsheet's layout (domain.md §3.4 for 2019, §2.4 for 2011), and a class
+//! workbook for sorting, filtering and pivoting.
+
+use rust_xlsxwriter::{
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, FormatDiagonalBorder, Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
+};
+
+use super::formulaires::{nom_prenom, periode_2011, periode_2019};
+use crate::classeur::{Candidat, Classeur, Partie, Realisation};
+use crate::diagnostic::Diagnostic;
+use crate::referentiel::{OptionSio, Referentiel};
+use crate::session::ProfilSession;
+
+const ARIAL: &str = "Arial";
+
+fn format() -> Format {
+    Format::new().set_font_name(ARIAL)
+}
+
+/// Fixed document dates: the same class gives the same bytes.
+fn classeur_fixe(profil: &ProfilSession, titre: &str, auteur: &str) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(profil.session, 6, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(titre)
+            .set_author(auteur)
+            .set_creation_datetime(&date),
+    );
+    Ok(wb)
+}
+
+fn realisations_de<'a>(classeur: &'a Classeur, c: &'a Candidat) -> Vec<&'a Realisation> {
+    classeur
+        .realisations_de(&c.numero.texte)
+        .filter(|r| !r.intitule.est_vide())
+        .collect()
+}
+
+/// The candidate's tableau de synthèse as the official spreadsheet, filled.
+pub fn tableau(classeur: &Classeur, profil: &ProfilSession, c: &Candidat, option: OptionSio) -> Result<Vec<u8>, XlsxError> {
+    let f = &profil.tableau_synthese;
+    let auteur = if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() };
+    let mut wb = classeur_fixe(profil, &format!("{} — {}", f.titre, nom_prenom(c)), auteur)?;
+    let feuille = f.feuille.as_ref().map(|x| x.get(option).clone()).unwrap_or_else(|| "Tableau de synthèse".into());
+    let ws = wb.add_worksheet();
+    ws.set_name(feuille.chars().take(31).collect::<String>())?;
+    let realisations = realisations_de(classeur, c);
+    match profil.referentiel.charger() {
+        Referentiel::Sio2019(_) => tableau_2019(ws, classeur, profil, c, option, &realisations)?,
+        Referentiel::Sio2011(_) => tableau_2011(ws, classeur, profil, c, option, &realisations)?,
+    }
+    wb.save_to_buffer()
+}
+
+fn tableau_2019(
+    ws: &mut Worksheet,
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+    realisations: &[&Realisation],
+) -> Result<(), XlsxError> {
+    let r19 = crate::referentiel::sio2019();
+    let competences: Vec<_> = r19.bloc1().collect();
+    let bord = FormatBorder::Thin;
+    let titre = format().set_bold().set_font_size(20).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_border(bord);
+    let entete = format().set_bold().set_font_size(18).set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Medium);
+    ws.set_column_width(0, 70.4)?;
+    ws.set_column_width(1, 10.9)?;
+    for col in 2..8 {
+        ws.set_column_width(col, 18.7)?;
+    }
+    ws.merge_range(0, 0, 0, 5, "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS", &titre)?;
+    ws.merge_range(0, 6, 0, 7, &format!("SESSION {}", profil.session), &titre)?;
+    ws.merge_range(1, 0, 1, 7, &profil.tableau_synthese.titre, &titre)?;
+    ws.merge_range(2, 0, 2, 4, &format!("NOM et prénom : {}", nom_prenom(c)), &entete)?;
+    ws.merge_range(2, 5, 2, 7, &format!("N° candidat : {}", c.numero.texte), &entete)?;
+    ws.merge_range(3, 0, 3, 4, &format!("Centre de formation : {}", classeur.parametres.centre.texte), &entete)?;
+    ws.write_string_with_format(3, 5, "Option :", &entete)?;
+    ws.write_string_with_format(3, 6, &format!("{} SISR", case(option == OptionSio::Sisr)), &entete)?;
+    ws.write_string_with_format(3, 7, &format!("{} SLAM", case(option == OptionSio::Slam)), &entete)?;
+    ws.merge_range(4, 0, 4, 7, &format!("Adresse URL du portfolio : {}", c.portfolio.texte), &entete)?;
+    for l in 0..5 {
+        ws.set_row_height(l, 30)?;
+    }
+    // The diagonal cell: one label top right, the other bottom left, as the official file does.
+    let diagonale = format()
+        .set_bold()
+        .set_italic()
+        .set_font_size(12)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_border_diagonal(bord)
+        .set_border_diagonal_type(FormatDiagonalBorder::BorderDown);
+    let texte_diagonale = format!(
+        "{:>90}{}Réalisations professionnelles (intitulé et liste des documents et productions associés)",
+        "Compétences mises en œuvre",
+        "\n".repeat(22)
+    );
+    ws.merge_range(5, 0, 6, 0, &texte_diagonale, &diagonale)?;
+    let tourne = format().set_bold().set_font_size(12).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    ws.merge_range(5, 1, 6, 1, "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)", &tourne)?;
+    let nom_comp = format().set_bold().set_font_size(12).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let items = format().set_font_size(10).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
+    for (i, k) in competences.iter().enumerate() {
+        let col = 2 + i as u16;
+        ws.write_string_with_format(5, col, &k.intitule, &nom_comp)?;
+        let liste = k.sous_items.iter().map(|s| format!("▸ {s}")).collect::<Vec<_>>().join("\n");
+        ws.write_string_with_format(6, col, &liste, &items)?;
+    }
+    ws.set_row_height(5, 75)?;
+    ws.set_row_height(6, 325)?;
+
+    let section = format().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_border(bord);
+    let intitule = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
+    let periode = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let coche = format().set_bold().set_font_size(16).set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let titres = [
+        "Réalisation en cours de formation",
+        "Réalisations en milieu professionnel en cours de première année",
+        "Réalisations en milieu professionnel en cours de seconde année",
+    ];
+    let mut ligne = 7u32;
+    for (p, (partie, minimum)) in Partie::TOUTES.iter().zip([10usize, 7, 7]).enumerate() {
+        ws.merge_range(ligne, 0, ligne, 7, titres[p], &section)?;
+        ligne += 1;
+        let de_la_partie: Vec<&&Realisation> = realisations.iter().filter(|r| r.partie() == Some(*partie)).collect();
+        // The template's rows, plus one per réalisation beyond them: never truncated.
+        for i in 0..de_la_partie.len().max(minimum) {
+            match de_la_partie.get(i) {
+                Some(r) => {
+                    let texte = if r.documents.est_vide() {
+                        r.intitule.texte.clone()
+                    } else {
+                        format!("{}\n{}", r.intitule.texte, r.documents.texte)
+                    };
+                    ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
+                    ws.write_string_with_format(ligne, 1, &periode_2019(r), &periode)?;
+                    let cochees: Vec<&str> = r.codes_coches().collect();
+                    for (j, k) in competences.iter().enumerate() {
+                        let marque = if cochees.contains(&k.code.as_str()) { "X" } else { "" };
+                        ws.write_string_with_format(ligne, 2 + j as u16, marque, &coche)?;
+                    }
+                }
+                None => {
+                    for col in 0..8 {
+                        ws.write_blank(ligne, col, &intitule)?;
+                    }
+                }
+            }
+            ws.set_row_height(ligne, 45)?;
+            ligne += 1;
+        }
+    }
+    ws.set_paper_size(9);
+    ws.set_portrait();
+    ws.set_margins(0.2, 0.2, 0.2, 0.2, 0.1, 0.1);
+    ws.set_print_center_horizontally(true);
+    ws.set_print_center_vertically(true);
+    ws.set_print_area(0, 0, ligne - 1, 7)?;
+    ws.set_print_fit_to_pages(1, 1);
+    Ok(())
+}
+
+fn tableau_2011(
+    ws: &mut Worksheet,
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+    realisations: &[&Realisation],
+) -> Result<(), XlsxError> {
+    let r11 = crate::referentiel::sio2011();
+    let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
+    let derniere = 5 + colonnes.len() as u16;
+    let bord = FormatBorder::Thin;
+    let vert = Color::RGB(0xAFD095);
+    let rouge = Color::RGB(0xFFA6A6);
+    let bleu = Color::RGB(0xB4C7DC);
+    ws.set_column_width(0, 70.4)?;
+    for col in 1..5 {
+        ws.set_column_width(col, 6.6)?;
+    }
+    ws.set_column_width(5, 10.7)?;
+    for col in 6..=derniere {
+        ws.set_column_width(col, 3.4)?;
+    }
+    let titre = format().set_bold().set_font_size(18).set_align(FormatAlign::Center).set_border(bord);
+    ws.merge_range(
+        0,
+        0,
+        0,
+        derniere,
+        &format!("BTS SERVICES INFORMATIQUES AUX ORGANISATIONS - SESSION {} - TABLEAU DE SYNTHESE", profil.session),
+        &titre,
+    )?;
+    let gras12 = format().set_bold().set_font_size(12).set_border(bord);
+    ws.merge_range(1, 0, 1, 14, &format!("NOM et Prénom du candidat : {}", nom_prenom(c)), &gras12)?;
+    ws.merge_range(1, 15, 1, 30, &format!("Option {}", option.code()), &gras12.clone().set_align(FormatAlign::Center))?;
+    ws.merge_range(1, 31, 1, derniere, &format!("N° du candidat : {}", c.numero.texte), &gras12)?;
+    let bande = |fond: Color| format().set_bold().set_font_size(10).set_align(FormatAlign::Center).set_border(bord).set_background_color(fond);
+    ws.merge_range(2, 1, 2, 4, "Situations obligatoires", &bande(vert))?;
+    ws.merge_range(2, 5, 2, derniere, "Compétences mises en œuvre", &bande(rouge))?;
+    let tourne = |fond: Option<Color>, gras: bool| {
+        let mut f = format().set_font_size(10).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
+        if gras {
+            f = f.set_bold();
+        }
+        match fond {
+            Some(c) => f.set_background_color(c),
+            None => f,
+        }
+    };
+    ws.write_string_with_format(
+        3,
+        0,
+        "Situation professionnelle (intitulé et liste des documents et productions associés)",
+        &format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+    )?;
+    for (i, so) in r11.situations_obligatoires.iter().enumerate() {
+        ws.write_string_with_format(3, 1 + i as u16, &so.libelle, &tourne(Some(vert), false))?;
+    }
+    ws.write_string_with_format(3, 5, "Période (sous la forme MM/AA)", &tourne(Some(rouge), true))?;
+    for (i, a) in colonnes.iter().enumerate() {
+        let fond = (a.epreuve == "E6").then_some(Color::RGB(0xC8C8C8));
+        ws.write_string_with_format(3, 6 + i as u16, &format!("{} , {}", a.code, a.intitule), &tourne(fond, false))?;
+    }
+    ws.set_row_height(3, 410)?;
+    let section = format().set_bold().set_font_size(11).set_border(bord).set_background_color(bleu);
+    let intitule = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord);
+    let coche = format().set_bold().set_font_size(11).set_border(bord).set_align(FormatAlign::Center);
+    let centre = classeur.parametres.centre.texte.to_uppercase();
+    let titres = [
+        format!("SITUATIONS VÉCUES EN FORMATION{}", if centre.is_empty() { String::new() } else { format!(" — {centre}") }),
+        "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION".to_string(),
+        "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION".to_string(),
+    ];
+    let so: Vec<&str> = r11.situations_obligatoires.iter().map(|s| s.code.as_str()).collect();
+    let mut ligne = 4u32;
+    for (p, partie) in Partie::TOUTES.iter().enumerate() {
+        ws.merge_range(ligne, 0, ligne, derniere, &titres[p], &section)?;
+        ligne += 1;
+        for r in realisations.iter().filter(|r| r.partie() == Some(*partie)) {
+            let texte = if r.documents.est_vide() { r.intitule.texte.clone() } else { format!("{}\n{}", r.intitule.texte, r.documents.texte) };
+            ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
+            let cochees: Vec<&str> = r.codes_coches().collect();
+            for (i, code) in so.iter().enumerate() {
+                ws.write_string_with_format(ligne, 1 + i as u16, if cochees.contains(code) { "X" } else { "" }, &coche)?;
+            }
+            ws.write_string_with_format(ligne, 5, &periode_2011(r), &coche)?;
+            for (i, a) in colonnes.iter().enumerate() {
+                ws.write_string_with_format(ligne, 6 + i as u16, if cochees.contains(&a.code.as_str()) { "X" } else { "" }, &coche)?;
+            }
+            ws.set_row_height(ligne, 30)?;
+            ligne += 1;
+        }
+    }
+    let vide = |t: &str| if t.is_empty() { "……………………".to_string() } else { t.to_string() };
+    ws.merge_range(
+        ligne,
+        0,
+        ligne,
+        derniere,
+        &format!(
+            "Je soussigné-e {}, formatrice (formateur) au centre de formation {}, certifie que le candidat (la candidate) a bien effectué en formation les activités et missions présentées dans ce tableau.",
+            vide(&classeur.parametres.formateur.texte),
+            vide(&classeur.parametres.centre.texte)
+        ),
+        &format().set_font_size(11).set_text_wrap().set_border(bord),
+    )?;
+    ws.set_row_height(ligne, 40)?;
+    ws.set_paper_size(8);
+    ws.set_landscape();
+    ws.set_margins(0.2, 0.2, 0.2, 0.2, 0.1, 0.1);
+    ws.set_print_center_horizontally(true);
+    ws.set_print_area(0, 0, ligne, derniere)?;
+    ws.set_print_fit_to_pages(1, 1);
+    Ok(())
+}
+
+fn case(coche: bool) -> &'static str {
+    if coche { "☒" } else { "☐" }
+}
+
+/// The class workbook: per option a candidates × items grid, the gaps, every réalisation
+/// flattened, and the parameters of the run.
+pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, XlsxError> {
+    let referentiel = profil.referentiel.charger();
+    let auteur = if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() };
+    let mut wb = classeur_fixe(profil, &format!("Synthèse de la classe {} — session {}", classeur.parametres.classe.texte, profil.session), auteur)?;
+    let gras = format().set_bold();
+    let pourcent = format().set_num_format("0%");
+    let rouge = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
+    let vert = Format::new().set_background_color(Color::RGB(0xC6EFCE)).set_font_color(Color::RGB(0x006100));
+    let mut options: Vec<OptionSio> = classeur.candidats.iter().filter_map(Candidat::option).collect();
+    options.sort();
+    options.dedup();
+    let mut manques: Vec<[String; 6]> = Vec::new();
+
+    for option in &options {
+        let items: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &[*option])
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        let candidats: Vec<&Candidat> = classeur
+            .candidats
+            .iter()
+            .filter(|c| c.option() == Some(*option) && !c.numero.est_vide())
+            .collect();
+        let ws = wb.add_worksheet();
+        ws.set_name(option.code())?;
+        let mut entetes: Vec<String> = vec!["N° candidat".into(), "NOM".into(), "Prénom".into()];
+        entetes.extend(items.iter().cloned());
+        entetes.extend(["Couverture".to_string(), "Réalisations".to_string(), "Fiches".to_string()]);
+        let premier_item = 3u16;
+        let col_couv = premier_item + items.len() as u16;
+        for (i, c) in candidats.iter().enumerate() {
+            let l = i as u32 + 1;
+            let realisations = realisations_de(classeur, c);
+            ws.write_string(l, 0, &c.numero.texte)?;
+            ws.write_string(l, 1, &c.nom.texte)?;
+            ws.write_string(l, 2, &c.prenom.texte)?;
+            let mut couverts = 0;
+            for (j, item) in items.iter().enumerate() {
+                let n = realisations.iter().filter(|r| r.codes_coches().any(|k| k == item)).count();
+                ws.write_number(l, premier_item + j as u16, n as f64)?;
+                if n > 0 {
+                    couverts += 1;
+                } else {
+                    manques.push([
+                        c.numero.texte.clone(),
+                        c.nom.texte.clone(),
+                        c.prenom.texte.clone(),
+                        option.code().into(),
+                        "élément non couvert".into(),
+                        libelle_item(referentiel, item),
+                    ]);
+                }
+            }
+            ws.write_number_with_format(l, col_couv, couverts as f64 / items.len().max(1) as f64, &pourcent)?;
+            ws.write_number(l, col_couv + 1, realisations.len() as f64)?;
+            let fiches = [1u8, 2].iter().filter(|k| realisations.iter().filter(|r| r.numero_fiche() == Some(**k)).count() == 1).count();
+            ws.write_number(l, col_couv + 2, fiches as f64)?;
+        }
+        let n = candidats.len() as u32;
+        // Coverage of each item over the option's candidates, below the table.
+        let l_couv = n + 2;
+        ws.write_string_with_format(l_couv, 0, "Couverture par élément", &gras)?;
+        for (j, item) in items.iter().enumerate() {
+            let couverts = candidats
+                .iter()
+                .filter(|c| realisations_de(classeur, c).iter().any(|r| r.codes_coches().any(|k| k == item)))
+                .count();
+            ws.write_number_with_format(l_couv, premier_item + j as u16, couverts as f64 / n.max(1) as f64, &pourcent)?;
+        }
+        if n > 0 {
+            let colonnes: Vec<TableColumn> = entetes.iter().map(|e| TableColumn::new().set_header(e)).collect();
+            let table = Table::new().set_columns(&colonnes).set_style(TableStyle::Medium2);
+            ws.add_table(0, 0, n, col_couv + 2, &table)?;
+            let fin = premier_item + items.len() as u16 - 1;
+            ws.add_conditional_format(1, premier_item, n, fin, &ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(0)).set_format(&rouge))?;
+            ws.add_conditional_format(1, premier_item, n, fin, &ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::GreaterThan(0)).set_format(&vert))?;
+        } else {
+            for (j, e) in entetes.iter().enumerate() {
+                ws.write_string_with_format(0, j as u16, e, &gras)?;
+            }
+        }
+        ws.set_column_width(0, 14)?;
+        ws.set_column_width(1, 18)?;
+        ws.set_column_width(2, 14)?;
+        ws.set_freeze_panes(1, 3)?;
+    }
+
+    // Gaps: uncovered items, then every rule that failed for the candidate.
+    for d in diagnostics {
+        let Some(n) = &d.candidat else { continue };
+        let (nom, prenom, option) = classeur
+            .candidat(n)
+            .map(|c| (c.nom.texte.clone(), c.prenom.texte.clone(), c.option().map_or("", |o| o.code()).to_string()))
+            .unwrap_or_default();
+        manques.push([n.clone(), nom, prenom, option, format!("{} ({})", d.regle, d.gravite.libelle()), format!("{} : {}", d.position, d.message)]);
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Manques")?;
+        for (j, e) in ["N° candidat", "NOM", "Prénom", "Option", "Manque", "Détail"].iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, *e, &gras)?;
+        }
+        for (i, m) in manques.iter().enumerate() {
+            for (j, v) in m.iter().enumerate() {
+                ws.write_string(i as u32 + 1, j as u16, v)?;
+            }
+        }
+        ws.set_column_width(5, 100)?;
+        ws.set_column_width(4, 34)?;
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, manques.len() as u32, 5)?;
+    }
+
+    // Every réalisation on one row, ticks as 1/0, for pivot tables.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Réalisations")?;
+        let codes: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &options).into_iter().map(|c| c.code).collect();
+        let mut entetes: Vec<String> = ["N° candidat", "NOM", "Prénom", "Option", "Partie", "Intitulé", "Documents", "Période", "Lieu", "Organisation support", "Modalité", "Fiche n°"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        entetes.extend(codes.iter().cloned());
+        for (j, e) in entetes.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, e, &gras)?;
+        }
+        let mut l = 1u32;
+        for c in &classeur.candidats {
+            for r in realisations_de(classeur, c) {
+                let periode = match referentiel {
+                    Referentiel::Sio2019(_) => periode_2019(r),
+                    Referentiel::Sio2011(_) => periode_2011(r),
+                };
+                let valeurs = [
+                    c.numero.texte.clone(),
+                    c.nom.texte.clone(),
+                    c.prenom.texte.clone(),
+                    c.option().map_or(String::new(), |o| o.code().to_string()),
+                    r.partie().map_or(r.partie.texte.clone(), |p| p.libelle().to_string()),
+                    r.intitule.texte.clone(),
+                    r.documents.texte.clone(),
+                    periode,
+                    r.lieu.texte.clone(),
+                    r.organisation.texte.clone(),
+                    r.modalite.texte.clone(),
+                    r.fiche.texte.clone(),
+                ];
+                for (j, v) in valeurs.iter().enumerate() {
+                    ws.write_string(l, j as u16, v)?;
+                }
+                let cochees: Vec<&str> = r.codes_coches().collect();
+                for (j, code) in codes.iter().enumerate() {
+                    ws.write_number(l, (valeurs.len() + j) as u16, if cochees.contains(&code.as_str()) { 1.0 } else { 0.0 })?;
+                }
+                l += 1;
+            }
+        }
+        ws.set_freeze_panes(1, 3)?;
+        ws.autofilter(0, 0, l.saturating_sub(1).max(1), entetes.len() as u16 - 1)?;
+    }
+
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Paramètres")?;
+        let f = &profil.tableau_synthese;
+        let lignes = [
+            ("Session", profil.session.to_string()),
+            ("Référentiel", profil.referentiel.code().to_string()),
+            ("Tableau de synthèse", format!("Épreuve {} ; {}", f.epreuve, f.annexe.sisr)),
+            ("Fiches descriptives", format!("Épreuve {} ; {} / {}", profil.fiche_descriptive.epreuve, profil.fiche_descriptive.annexe.sisr, profil.fiche_descriptive.annexe.slam)),
+            ("Centre de formation", classeur.parametres.centre.texte.clone()),
+            ("Classe", classeur.parametres.classe.texte.clone()),
+            ("Formateur ou formatrice", classeur.parametres.formateur.texte.clone()),
+            ("Version de siodoc", env!("CARGO_PKG_VERSION").to_string()),
+        ];
+        for (i, (k, v)) in lignes.iter().enumerate() {
+            ws.write_string_with_format(i as u32, 0, *k, &gras)?;
+            ws.write_string(i as u32, 1, v)?;
+        }
+        ws.set_column_width(0, 26)?;
+        ws.set_column_width(1, 60)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn libelle_item(referentiel: Referentiel, code: &str) -> String {
+    match referentiel {
+        Referentiel::Sio2011(r) => r
+            .situation_obligatoire(code)
+            .map(|s| format!("{code} {}", s.libelle_court))
+            .or_else(|| r.activite(code).map(|a| format!("{code} {}", a.intitule)))
+            .unwrap_or_else(|| code.to_string()),
+        Referentiel::Sio2019(r) => r.competence(code).map(|c| format!("{code} {}", c.intitule)).unwrap_or_else(|| code.to_string()),
+    }
+}
