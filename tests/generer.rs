@@ -103,7 +103,10 @@ fn fichiers(dossier: &Path) -> Vec<PathBuf> {
 }
 
 fn pdfs(dossier: &Path) -> Vec<PathBuf> {
-    fichiers(dossier).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect()
+    fichiers(dossier)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
 }
 
 #[test]
@@ -116,12 +119,13 @@ fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
     assert!(o.status.success(), "{erreurs}");
     assert!(!erreurs.contains("avertissement"), "{erreurs}");
     assert!(
-        erreurs.contains("43 documents pour 14 candidats"),
+        erreurs.contains("58 documents (pdf, xlsx) pour 14 candidats"),
         "{erreurs}"
     );
-    let tous = pdfs(&sortie);
-    assert_eq!(tous.len(), 14 * 3 + 1);
-    assert!(tous.iter().all(|p| p.extension().unwrap() == "pdf"));
+    let tous = fichiers(&sortie);
+    assert_eq!(pdfs(&sortie).len(), 14 * 3 + 1);
+    // Next to the PDFs: each candidate's tableau as XLSX, and the class workbook.
+    assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1);
 
     // The model, read independently from the workbook, says what each document must show.
     let c = charger(&classeur, None, None).unwrap();

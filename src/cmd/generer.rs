@@ -47,7 +47,12 @@ pub struct Args {
     pdf_standard: String,
 
     /// Formats produits : pdf, xlsx ou les deux (par défaut « pdf,xlsx »).
-    #[arg(long, value_name = "FORMATS", default_value = "pdf,xlsx", hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        default_value = "pdf,xlsx",
+        hide_default_value = true
+    )]
     formats: String,
 
     /// Dossier de modèles Typst qui remplacent ceux de siodoc (voir siodoc modeles exporter).
@@ -71,11 +76,23 @@ pub struct Args {
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let invalide = |message: String| Erreur::Argument { message };
     let nommage = Nommage::new(&args.nommage).map_err(invalide)?;
-    let formats: Vec<String> = args.formats.split(',').map(|f| f.trim().to_lowercase()).collect();
-    if let Some(f) = formats.iter().find(|f| !matches!(f.as_str(), "pdf" | "xlsx")) {
-        return Err(invalide(format!("--formats : format « {f} » inconnu ; attendu pdf, xlsx ou pdf,xlsx")));
+    let formats: Vec<String> = args
+        .formats
+        .split(',')
+        .map(|f| f.trim().to_lowercase())
+        .collect();
+    if let Some(f) = formats
+        .iter()
+        .find(|f| !matches!(f.as_str(), "pdf" | "xlsx"))
+    {
+        return Err(invalide(format!(
+            "--formats : format « {f} » inconnu ; attendu pdf, xlsx ou pdf,xlsx"
+        )));
     }
-    let (pdf, xlsx) = (formats.iter().any(|f| f == "pdf"), formats.iter().any(|f| f == "xlsx"));
+    let (pdf, xlsx) = (
+        formats.iter().any(|f| f == "pdf"),
+        formats.iter().any(|f| f == "xlsx"),
+    );
     let standards =
         standards_pdf(&args.pdf_standard).map_err(|m| invalide(format!("--pdf-standard : {m}")))?;
     let moteur = match &args.modeles {
@@ -159,10 +176,13 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         barre.inc(1);
     };
     let a_rendre: Vec<_> = if pdf { docs.clone() } else { Vec::new() };
-    let mut bilan = generation::generer(&moteur, &a_rendre, &opts, &avancement).map_err(invalide)?;
+    let mut bilan =
+        generation::generer(&moteur, &a_rendre, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
     if xlsx {
-        let tableurs = generation::generer_tableurs(classeur, profil, &chargement.diagnostics, &docs, &opts).map_err(invalide)?;
+        let tableurs =
+            generation::generer_tableurs(classeur, profil, &chargement.diagnostics, &docs, &opts)
+                .map_err(invalide)?;
         for (chemin, e) in &tableurs.echecs {
             eprintln!("ÉCHEC {} : {e}", chemin.display());
         }

@@ -269,7 +269,10 @@ pub fn generer_tableurs(
         .filter(|(d, _)| d.genre == super::formulaires::Genre::TableauSynthese)
         .filter_map(|(d, chemin)| {
             let identite = d.candidat.as_ref()?;
-            let c = classeur.candidats.iter().find(|c| c.numero.texte == identite.numero)?;
+            let c = classeur
+                .candidats
+                .iter()
+                .find(|c| c.numero.texte == identite.numero)?;
             let option = c.option()?;
             let octets = super::tableur::tableau(classeur, profil, c, option)
                 .map_err(|e| format!("classeur impossible à produire : {e}"));
@@ -278,7 +281,8 @@ pub fn generer_tableurs(
         .collect();
     travaux.push((
         Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx"),
-        super::tableur::classe(classeur, profil, diagnostics).map_err(|e| format!("classeur impossible à produire : {e}")),
+        super::tableur::classe(classeur, profil, diagnostics)
+            .map_err(|e| format!("classeur impossible à produire : {e}")),
     ));
     let mut bilan = Bilan::default();
     for (chemin, octets) in travaux {

@@ -3,8 +3,9 @@
 //! workbook for sorting, filtering and pivoting.
 
 use rust_xlsxwriter::{
-    Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, FormatDiagonalBorder, Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, FormatDiagonalBorder, Table, TableColumn, TableStyle, Workbook,
+    Worksheet, XlsxError,
 };
 
 use super::formulaires::{nom_prenom, periode_2011, periode_2019};
@@ -40,11 +41,24 @@ fn realisations_de<'a>(classeur: &'a Classeur, c: &'a Candidat) -> Vec<&'a Reali
 }
 
 /// The candidate's tableau de synthèse as the official spreadsheet, filled.
-pub fn tableau(classeur: &Classeur, profil: &ProfilSession, c: &Candidat, option: OptionSio) -> Result<Vec<u8>, XlsxError> {
+pub fn tableau(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    c: &Candidat,
+    option: OptionSio,
+) -> Result<Vec<u8>, XlsxError> {
     let f = &profil.tableau_synthese;
-    let auteur = if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() };
+    let auteur = if classeur.parametres.centre.est_vide() {
+        "siodoc"
+    } else {
+        classeur.parametres.centre.texte.as_str()
+    };
     let mut wb = classeur_fixe(profil, &format!("{} — {}", f.titre, nom_prenom(c)), auteur)?;
-    let feuille = f.feuille.as_ref().map(|x| x.get(option).clone()).unwrap_or_else(|| "Tableau de synthèse".into());
+    let feuille = f
+        .feuille
+        .as_ref()
+        .map(|x| x.get(option).clone())
+        .unwrap_or_else(|| "Tableau de synthèse".into());
     let ws = wb.add_worksheet();
     ws.set_name(feuille.chars().take(31).collect::<String>())?;
     let realisations = realisations_de(classeur, c);
@@ -66,23 +80,77 @@ fn tableau_2019(
     let r19 = crate::referentiel::sio2019();
     let competences: Vec<_> = r19.bloc1().collect();
     let bord = FormatBorder::Thin;
-    let titre = format().set_bold().set_font_size(20).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_border(bord);
-    let entete = format().set_bold().set_font_size(18).set_align(FormatAlign::VerticalCenter).set_border(FormatBorder::Medium);
+    let titre = format()
+        .set_bold()
+        .set_font_size(20)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(bord);
+    let entete = format()
+        .set_bold()
+        .set_font_size(18)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Medium);
     ws.set_column_width(0, 70.4)?;
     ws.set_column_width(1, 10.9)?;
     for col in 2..8 {
         ws.set_column_width(col, 18.7)?;
     }
-    ws.merge_range(0, 0, 0, 5, "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS", &titre)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        5,
+        "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS",
+        &titre,
+    )?;
     ws.merge_range(0, 6, 0, 7, &format!("SESSION {}", profil.session), &titre)?;
     ws.merge_range(1, 0, 1, 7, &profil.tableau_synthese.titre, &titre)?;
-    ws.merge_range(2, 0, 2, 4, &format!("NOM et prénom : {}", nom_prenom(c)), &entete)?;
-    ws.merge_range(2, 5, 2, 7, &format!("N° candidat : {}", c.numero.texte), &entete)?;
-    ws.merge_range(3, 0, 3, 4, &format!("Centre de formation : {}", classeur.parametres.centre.texte), &entete)?;
+    ws.merge_range(
+        2,
+        0,
+        2,
+        4,
+        &format!("NOM et prénom : {}", nom_prenom(c)),
+        &entete,
+    )?;
+    ws.merge_range(
+        2,
+        5,
+        2,
+        7,
+        &format!("N° candidat : {}", c.numero.texte),
+        &entete,
+    )?;
+    ws.merge_range(
+        3,
+        0,
+        3,
+        4,
+        &format!("Centre de formation : {}", classeur.parametres.centre.texte),
+        &entete,
+    )?;
     ws.write_string_with_format(3, 5, "Option :", &entete)?;
-    ws.write_string_with_format(3, 6, &format!("{} SISR", case(option == OptionSio::Sisr)), &entete)?;
-    ws.write_string_with_format(3, 7, &format!("{} SLAM", case(option == OptionSio::Slam)), &entete)?;
-    ws.merge_range(4, 0, 4, 7, &format!("Adresse URL du portfolio : {}", c.portfolio.texte), &entete)?;
+    ws.write_string_with_format(
+        3,
+        6,
+        &format!("{} SISR", case(option == OptionSio::Sisr)),
+        &entete,
+    )?;
+    ws.write_string_with_format(
+        3,
+        7,
+        &format!("{} SLAM", case(option == OptionSio::Slam)),
+        &entete,
+    )?;
+    ws.merge_range(
+        4,
+        0,
+        4,
+        7,
+        &format!("Adresse URL du portfolio : {}", c.portfolio.texte),
+        &entete,
+    )?;
     for l in 0..5 {
         ws.set_row_height(l, 30)?;
     }
@@ -101,23 +169,73 @@ fn tableau_2019(
         "\n".repeat(22)
     );
     ws.merge_range(5, 0, 6, 0, &texte_diagonale, &diagonale)?;
-    let tourne = format().set_bold().set_font_size(12).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
-    ws.merge_range(5, 1, 6, 1, "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)", &tourne)?;
-    let nom_comp = format().set_bold().set_font_size(12).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
-    let items = format().set_font_size(10).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
+    let tourne = format()
+        .set_bold()
+        .set_font_size(12)
+        .set_rotation(90)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    ws.merge_range(
+        5,
+        1,
+        6,
+        1,
+        "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)",
+        &tourne,
+    )?;
+    let nom_comp = format()
+        .set_bold()
+        .set_font_size(12)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let items = format()
+        .set_font_size(10)
+        .set_rotation(90)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_align(FormatAlign::VerticalCenter);
     for (i, k) in competences.iter().enumerate() {
         let col = 2 + i as u16;
         ws.write_string_with_format(5, col, &k.intitule, &nom_comp)?;
-        let liste = k.sous_items.iter().map(|s| format!("▸ {s}")).collect::<Vec<_>>().join("\n");
+        let liste = k
+            .sous_items
+            .iter()
+            .map(|s| format!("▸ {s}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         ws.write_string_with_format(6, col, &liste, &items)?;
     }
     ws.set_row_height(5, 75)?;
     ws.set_row_height(6, 325)?;
 
-    let section = format().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_border(bord);
-    let intitule = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
-    let periode = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
-    let coche = format().set_bold().set_font_size(16).set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let section = format()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center)
+        .set_border(bord);
+    let intitule = format()
+        .set_bold()
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_align(FormatAlign::VerticalCenter);
+    let periode = format()
+        .set_bold()
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_border(bord)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let coche = format()
+        .set_bold()
+        .set_font_size(16)
+        .set_border(bord)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
     let titres = [
         "Réalisation en cours de formation",
         "Réalisations en milieu professionnel en cours de première année",
@@ -127,7 +245,10 @@ fn tableau_2019(
     for (p, (partie, minimum)) in Partie::TOUTES.iter().zip([10usize, 7, 7]).enumerate() {
         ws.merge_range(ligne, 0, ligne, 7, titres[p], &section)?;
         ligne += 1;
-        let de_la_partie: Vec<&&Realisation> = realisations.iter().filter(|r| r.partie() == Some(*partie)).collect();
+        let de_la_partie: Vec<&&Realisation> = realisations
+            .iter()
+            .filter(|r| r.partie() == Some(*partie))
+            .collect();
         // The template's rows, plus one per réalisation beyond them: never truncated.
         for i in 0..de_la_partie.len().max(minimum) {
             match de_la_partie.get(i) {
@@ -141,7 +262,11 @@ fn tableau_2019(
                     ws.write_string_with_format(ligne, 1, &periode_2019(r), &periode)?;
                     let cochees: Vec<&str> = r.codes_coches().collect();
                     for (j, k) in competences.iter().enumerate() {
-                        let marque = if cochees.contains(&k.code.as_str()) { "X" } else { "" };
+                        let marque = if cochees.contains(&k.code.as_str()) {
+                            "X"
+                        } else {
+                            ""
+                        };
                         ws.write_string_with_format(ligne, 2 + j as u16, marque, &coche)?;
                     }
                 }
@@ -188,24 +313,71 @@ fn tableau_2011(
     for col in 6..=derniere {
         ws.set_column_width(col, 3.4)?;
     }
-    let titre = format().set_bold().set_font_size(18).set_align(FormatAlign::Center).set_border(bord);
+    let titre = format()
+        .set_bold()
+        .set_font_size(18)
+        .set_align(FormatAlign::Center)
+        .set_border(bord);
     ws.merge_range(
         0,
         0,
         0,
         derniere,
-        &format!("BTS SERVICES INFORMATIQUES AUX ORGANISATIONS - SESSION {} - TABLEAU DE SYNTHESE", profil.session),
+        &format!(
+            "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS - SESSION {} - TABLEAU DE SYNTHESE",
+            profil.session
+        ),
         &titre,
     )?;
     let gras12 = format().set_bold().set_font_size(12).set_border(bord);
-    ws.merge_range(1, 0, 1, 14, &format!("NOM et Prénom du candidat : {}", nom_prenom(c)), &gras12)?;
-    ws.merge_range(1, 15, 1, 30, &format!("Option {}", option.code()), &gras12.clone().set_align(FormatAlign::Center))?;
-    ws.merge_range(1, 31, 1, derniere, &format!("N° du candidat : {}", c.numero.texte), &gras12)?;
-    let bande = |fond: Color| format().set_bold().set_font_size(10).set_align(FormatAlign::Center).set_border(bord).set_background_color(fond);
+    ws.merge_range(
+        1,
+        0,
+        1,
+        14,
+        &format!("NOM et Prénom du candidat : {}", nom_prenom(c)),
+        &gras12,
+    )?;
+    ws.merge_range(
+        1,
+        15,
+        1,
+        30,
+        &format!("Option {}", option.code()),
+        &gras12.clone().set_align(FormatAlign::Center),
+    )?;
+    ws.merge_range(
+        1,
+        31,
+        1,
+        derniere,
+        &format!("N° du candidat : {}", c.numero.texte),
+        &gras12,
+    )?;
+    let bande = |fond: Color| {
+        format()
+            .set_bold()
+            .set_font_size(10)
+            .set_align(FormatAlign::Center)
+            .set_border(bord)
+            .set_background_color(fond)
+    };
     ws.merge_range(2, 1, 2, 4, "Situations obligatoires", &bande(vert))?;
-    ws.merge_range(2, 5, 2, derniere, "Compétences mises en œuvre", &bande(rouge))?;
+    ws.merge_range(
+        2,
+        5,
+        2,
+        derniere,
+        "Compétences mises en œuvre",
+        &bande(rouge),
+    )?;
     let tourne = |fond: Option<Color>, gras: bool| {
-        let mut f = format().set_font_size(10).set_rotation(90).set_text_wrap().set_border(bord).set_align(FormatAlign::VerticalCenter);
+        let mut f = format()
+            .set_font_size(10)
+            .set_rotation(90)
+            .set_text_wrap()
+            .set_border(bord)
+            .set_align(FormatAlign::VerticalCenter);
         if gras {
             f = f.set_bold();
         }
@@ -218,47 +390,110 @@ fn tableau_2011(
         3,
         0,
         "Situation professionnelle (intitulé et liste des documents et productions associés)",
-        &format().set_bold().set_font_size(11).set_text_wrap().set_border(bord).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+        &format()
+            .set_bold()
+            .set_font_size(11)
+            .set_text_wrap()
+            .set_border(bord)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
     )?;
     for (i, so) in r11.situations_obligatoires.iter().enumerate() {
         ws.write_string_with_format(3, 1 + i as u16, &so.libelle, &tourne(Some(vert), false))?;
     }
-    ws.write_string_with_format(3, 5, "Période (sous la forme MM/AA)", &tourne(Some(rouge), true))?;
+    ws.write_string_with_format(
+        3,
+        5,
+        "Période (sous la forme MM/AA)",
+        &tourne(Some(rouge), true),
+    )?;
     for (i, a) in colonnes.iter().enumerate() {
         let fond = (a.epreuve == "E6").then_some(Color::RGB(0xC8C8C8));
-        ws.write_string_with_format(3, 6 + i as u16, &format!("{} , {}", a.code, a.intitule), &tourne(fond, false))?;
+        ws.write_string_with_format(
+            3,
+            6 + i as u16,
+            &format!("{} , {}", a.code, a.intitule),
+            &tourne(fond, false),
+        )?;
     }
     ws.set_row_height(3, 410)?;
-    let section = format().set_bold().set_font_size(11).set_border(bord).set_background_color(bleu);
-    let intitule = format().set_bold().set_font_size(11).set_text_wrap().set_border(bord);
-    let coche = format().set_bold().set_font_size(11).set_border(bord).set_align(FormatAlign::Center);
+    let section = format()
+        .set_bold()
+        .set_font_size(11)
+        .set_border(bord)
+        .set_background_color(bleu);
+    let intitule = format()
+        .set_bold()
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_border(bord);
+    let coche = format()
+        .set_bold()
+        .set_font_size(11)
+        .set_border(bord)
+        .set_align(FormatAlign::Center);
     let centre = classeur.parametres.centre.texte.to_uppercase();
     let titres = [
-        format!("SITUATIONS VÉCUES EN FORMATION{}", if centre.is_empty() { String::new() } else { format!(" — {centre}") }),
+        format!(
+            "SITUATIONS VÉCUES EN FORMATION{}",
+            if centre.is_empty() {
+                String::new()
+            } else {
+                format!(" — {centre}")
+            }
+        ),
         "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION".to_string(),
         "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION".to_string(),
     ];
-    let so: Vec<&str> = r11.situations_obligatoires.iter().map(|s| s.code.as_str()).collect();
+    let so: Vec<&str> = r11
+        .situations_obligatoires
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
     let mut ligne = 4u32;
     for (p, partie) in Partie::TOUTES.iter().enumerate() {
         ws.merge_range(ligne, 0, ligne, derniere, &titres[p], &section)?;
         ligne += 1;
         for r in realisations.iter().filter(|r| r.partie() == Some(*partie)) {
-            let texte = if r.documents.est_vide() { r.intitule.texte.clone() } else { format!("{}\n{}", r.intitule.texte, r.documents.texte) };
+            let texte = if r.documents.est_vide() {
+                r.intitule.texte.clone()
+            } else {
+                format!("{}\n{}", r.intitule.texte, r.documents.texte)
+            };
             ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
             let cochees: Vec<&str> = r.codes_coches().collect();
             for (i, code) in so.iter().enumerate() {
-                ws.write_string_with_format(ligne, 1 + i as u16, if cochees.contains(code) { "X" } else { "" }, &coche)?;
+                ws.write_string_with_format(
+                    ligne,
+                    1 + i as u16,
+                    if cochees.contains(code) { "X" } else { "" },
+                    &coche,
+                )?;
             }
             ws.write_string_with_format(ligne, 5, &periode_2011(r), &coche)?;
             for (i, a) in colonnes.iter().enumerate() {
-                ws.write_string_with_format(ligne, 6 + i as u16, if cochees.contains(&a.code.as_str()) { "X" } else { "" }, &coche)?;
+                ws.write_string_with_format(
+                    ligne,
+                    6 + i as u16,
+                    if cochees.contains(&a.code.as_str()) {
+                        "X"
+                    } else {
+                        ""
+                    },
+                    &coche,
+                )?;
             }
             ws.set_row_height(ligne, 30)?;
             ligne += 1;
         }
     }
-    let vide = |t: &str| if t.is_empty() { "……………………".to_string() } else { t.to_string() };
+    let vide = |t: &str| {
+        if t.is_empty() {
+            "……………………".to_string()
+        } else {
+            t.to_string()
+        }
+    };
     ws.merge_range(
         ligne,
         0,
@@ -287,15 +522,38 @@ fn case(coche: bool) -> &'static str {
 
 /// The class workbook: per option a candidates × items grid, the gaps, every réalisation
 /// flattened, and the parameters of the run.
-pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, XlsxError> {
+pub fn classe(
+    classeur: &Classeur,
+    profil: &ProfilSession,
+    diagnostics: &[Diagnostic],
+) -> Result<Vec<u8>, XlsxError> {
     let referentiel = profil.referentiel.charger();
-    let auteur = if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() };
-    let mut wb = classeur_fixe(profil, &format!("Synthèse de la classe {} — session {}", classeur.parametres.classe.texte, profil.session), auteur)?;
+    let auteur = if classeur.parametres.centre.est_vide() {
+        "siodoc"
+    } else {
+        classeur.parametres.centre.texte.as_str()
+    };
+    let mut wb = classeur_fixe(
+        profil,
+        &format!(
+            "Synthèse de la classe {} — session {}",
+            classeur.parametres.classe.texte, profil.session
+        ),
+        auteur,
+    )?;
     let gras = format().set_bold();
     let pourcent = format().set_num_format("0%");
-    let rouge = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
-    let vert = Format::new().set_background_color(Color::RGB(0xC6EFCE)).set_font_color(Color::RGB(0x006100));
-    let mut options: Vec<OptionSio> = classeur.candidats.iter().filter_map(Candidat::option).collect();
+    let rouge = Format::new()
+        .set_background_color(Color::RGB(0xFFC7CE))
+        .set_font_color(Color::RGB(0x9C0006));
+    let vert = Format::new()
+        .set_background_color(Color::RGB(0xC6EFCE))
+        .set_font_color(Color::RGB(0x006100));
+    let mut options: Vec<OptionSio> = classeur
+        .candidats
+        .iter()
+        .filter_map(Candidat::option)
+        .collect();
     options.sort();
     options.dedup();
     let mut manques: Vec<[String; 6]> = Vec::new();
@@ -314,7 +572,11 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
         ws.set_name(option.code())?;
         let mut entetes: Vec<String> = vec!["N° candidat".into(), "NOM".into(), "Prénom".into()];
         entetes.extend(items.iter().cloned());
-        entetes.extend(["Couverture".to_string(), "Réalisations".to_string(), "Fiches".to_string()]);
+        entetes.extend([
+            "Couverture".to_string(),
+            "Réalisations".to_string(),
+            "Fiches".to_string(),
+        ]);
         let premier_item = 3u16;
         let col_couv = premier_item + items.len() as u16;
         for (i, c) in candidats.iter().enumerate() {
@@ -325,7 +587,10 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
             ws.write_string(l, 2, &c.prenom.texte)?;
             let mut couverts = 0;
             for (j, item) in items.iter().enumerate() {
-                let n = realisations.iter().filter(|r| r.codes_coches().any(|k| k == item)).count();
+                let n = realisations
+                    .iter()
+                    .filter(|r| r.codes_coches().any(|k| k == item))
+                    .count();
                 ws.write_number(l, premier_item + j as u16, n as f64)?;
                 if n > 0 {
                     couverts += 1;
@@ -340,9 +605,23 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
                     ]);
                 }
             }
-            ws.write_number_with_format(l, col_couv, couverts as f64 / items.len().max(1) as f64, &pourcent)?;
+            ws.write_number_with_format(
+                l,
+                col_couv,
+                couverts as f64 / items.len().max(1) as f64,
+                &pourcent,
+            )?;
             ws.write_number(l, col_couv + 1, realisations.len() as f64)?;
-            let fiches = [1u8, 2].iter().filter(|k| realisations.iter().filter(|r| r.numero_fiche() == Some(**k)).count() == 1).count();
+            let fiches = [1u8, 2]
+                .iter()
+                .filter(|k| {
+                    realisations
+                        .iter()
+                        .filter(|r| r.numero_fiche() == Some(**k))
+                        .count()
+                        == 1
+                })
+                .count();
             ws.write_number(l, col_couv + 2, fiches as f64)?;
         }
         let n = candidats.len() as u32;
@@ -352,17 +631,47 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
         for (j, item) in items.iter().enumerate() {
             let couverts = candidats
                 .iter()
-                .filter(|c| realisations_de(classeur, c).iter().any(|r| r.codes_coches().any(|k| k == item)))
+                .filter(|c| {
+                    realisations_de(classeur, c)
+                        .iter()
+                        .any(|r| r.codes_coches().any(|k| k == item))
+                })
                 .count();
-            ws.write_number_with_format(l_couv, premier_item + j as u16, couverts as f64 / n.max(1) as f64, &pourcent)?;
+            ws.write_number_with_format(
+                l_couv,
+                premier_item + j as u16,
+                couverts as f64 / n.max(1) as f64,
+                &pourcent,
+            )?;
         }
         if n > 0 {
-            let colonnes: Vec<TableColumn> = entetes.iter().map(|e| TableColumn::new().set_header(e)).collect();
-            let table = Table::new().set_columns(&colonnes).set_style(TableStyle::Medium2);
+            let colonnes: Vec<TableColumn> = entetes
+                .iter()
+                .map(|e| TableColumn::new().set_header(e))
+                .collect();
+            let table = Table::new()
+                .set_columns(&colonnes)
+                .set_style(TableStyle::Medium2);
             ws.add_table(0, 0, n, col_couv + 2, &table)?;
             let fin = premier_item + items.len() as u16 - 1;
-            ws.add_conditional_format(1, premier_item, n, fin, &ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(0)).set_format(&rouge))?;
-            ws.add_conditional_format(1, premier_item, n, fin, &ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::GreaterThan(0)).set_format(&vert))?;
+            ws.add_conditional_format(
+                1,
+                premier_item,
+                n,
+                fin,
+                &ConditionalFormatCell::new()
+                    .set_rule(ConditionalFormatCellRule::EqualTo(0))
+                    .set_format(&rouge),
+            )?;
+            ws.add_conditional_format(
+                1,
+                premier_item,
+                n,
+                fin,
+                &ConditionalFormatCell::new()
+                    .set_rule(ConditionalFormatCellRule::GreaterThan(0))
+                    .set_format(&vert),
+            )?;
         } else {
             for (j, e) in entetes.iter().enumerate() {
                 ws.write_string_with_format(0, j as u16, e, &gras)?;
@@ -379,14 +688,30 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
         let Some(n) = &d.candidat else { continue };
         let (nom, prenom, option) = classeur
             .candidat(n)
-            .map(|c| (c.nom.texte.clone(), c.prenom.texte.clone(), c.option().map_or("", |o| o.code()).to_string()))
+            .map(|c| {
+                (
+                    c.nom.texte.clone(),
+                    c.prenom.texte.clone(),
+                    c.option().map_or("", |o| o.code()).to_string(),
+                )
+            })
             .unwrap_or_default();
-        manques.push([n.clone(), nom, prenom, option, format!("{} ({})", d.regle, d.gravite.libelle()), format!("{} : {}", d.position, d.message)]);
+        manques.push([
+            n.clone(),
+            nom,
+            prenom,
+            option,
+            format!("{} ({})", d.regle, d.gravite.libelle()),
+            format!("{} : {}", d.position, d.message),
+        ]);
     }
     {
         let ws = wb.add_worksheet();
         ws.set_name("Manques")?;
-        for (j, e) in ["N° candidat", "NOM", "Prénom", "Option", "Manque", "Détail"].iter().enumerate() {
+        for (j, e) in ["N° candidat", "NOM", "Prénom", "Option", "Manque", "Détail"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string_with_format(0, j as u16, *e, &gras)?;
         }
         for (i, m) in manques.iter().enumerate() {
@@ -404,11 +729,27 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
     {
         let ws = wb.add_worksheet();
         ws.set_name("Réalisations")?;
-        let codes: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &options).into_iter().map(|c| c.code).collect();
-        let mut entetes: Vec<String> = ["N° candidat", "NOM", "Prénom", "Option", "Partie", "Intitulé", "Documents", "Période", "Lieu", "Organisation support", "Modalité", "Fiche n°"]
-            .iter()
-            .map(|s| s.to_string())
+        let codes: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &options)
+            .into_iter()
+            .map(|c| c.code)
             .collect();
+        let mut entetes: Vec<String> = [
+            "N° candidat",
+            "NOM",
+            "Prénom",
+            "Option",
+            "Partie",
+            "Intitulé",
+            "Documents",
+            "Période",
+            "Lieu",
+            "Organisation support",
+            "Modalité",
+            "Fiche n°",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         entetes.extend(codes.iter().cloned());
         for (j, e) in entetes.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, e, &gras)?;
@@ -425,7 +766,8 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
                     c.nom.texte.clone(),
                     c.prenom.texte.clone(),
                     c.option().map_or(String::new(), |o| o.code().to_string()),
-                    r.partie().map_or(r.partie.texte.clone(), |p| p.libelle().to_string()),
+                    r.partie()
+                        .map_or(r.partie.texte.clone(), |p| p.libelle().to_string()),
                     r.intitule.texte.clone(),
                     r.documents.texte.clone(),
                     periode,
@@ -439,7 +781,15 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
                 }
                 let cochees: Vec<&str> = r.codes_coches().collect();
                 for (j, code) in codes.iter().enumerate() {
-                    ws.write_number(l, (valeurs.len() + j) as u16, if cochees.contains(&code.as_str()) { 1.0 } else { 0.0 })?;
+                    ws.write_number(
+                        l,
+                        (valeurs.len() + j) as u16,
+                        if cochees.contains(&code.as_str()) {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    )?;
                 }
                 l += 1;
             }
@@ -455,11 +805,28 @@ pub fn classe(classeur: &Classeur, profil: &ProfilSession, diagnostics: &[Diagno
         let lignes = [
             ("Session", profil.session.to_string()),
             ("Référentiel", profil.referentiel.code().to_string()),
-            ("Tableau de synthèse", format!("Épreuve {} ; {}", f.epreuve, f.annexe.sisr)),
-            ("Fiches descriptives", format!("Épreuve {} ; {} / {}", profil.fiche_descriptive.epreuve, profil.fiche_descriptive.annexe.sisr, profil.fiche_descriptive.annexe.slam)),
-            ("Centre de formation", classeur.parametres.centre.texte.clone()),
+            (
+                "Tableau de synthèse",
+                format!("Épreuve {} ; {}", f.epreuve, f.annexe.sisr),
+            ),
+            (
+                "Fiches descriptives",
+                format!(
+                    "Épreuve {} ; {} / {}",
+                    profil.fiche_descriptive.epreuve,
+                    profil.fiche_descriptive.annexe.sisr,
+                    profil.fiche_descriptive.annexe.slam
+                ),
+            ),
+            (
+                "Centre de formation",
+                classeur.parametres.centre.texte.clone(),
+            ),
             ("Classe", classeur.parametres.classe.texte.clone()),
-            ("Formateur ou formatrice", classeur.parametres.formateur.texte.clone()),
+            (
+                "Formateur ou formatrice",
+                classeur.parametres.formateur.texte.clone(),
+            ),
             ("Version de siodoc", env!("CARGO_PKG_VERSION").to_string()),
         ];
         for (i, (k, v)) in lignes.iter().enumerate() {
@@ -479,6 +846,9 @@ fn libelle_item(referentiel: Referentiel, code: &str) -> String {
             .map(|s| format!("{code} {}", s.libelle_court))
             .or_else(|| r.activite(code).map(|a| format!("{code} {}", a.intitule)))
             .unwrap_or_else(|| code.to_string()),
-        Referentiel::Sio2019(r) => r.competence(code).map(|c| format!("{code} {}", c.intitule)).unwrap_or_else(|| code.to_string()),
+        Referentiel::Sio2019(r) => r
+            .competence(code)
+            .map(|c| format!("{code} {}", c.intitule))
+            .unwrap_or_else(|| code.to_string()),
     }
 }
