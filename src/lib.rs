@@ -4,6 +4,7 @@
 //! référentiel, then rendered and archived. This crate holds every stage; the `siodoc` binary
 //! is a thin command-line layer on top. Nothing here writes to the terminal.
 
+pub mod archive;
 pub mod chargement;
 pub mod classeur;
 pub mod diagnostic;

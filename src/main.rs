@@ -35,6 +35,10 @@ enum Commande {
     Verifier(cmd::verifier::Args),
     /// Écrit le modèle de classeur de classe (vide, exemple ou import Cyclades).
     Modele(cmd::modele::Args),
+    /// Archive une classe produite : documents, scans signés, manifeste, sommes SHA-256.
+    Archiver(cmd::archiver::Args),
+    /// Vérifie une archive : chaque fichier contre le manifeste.
+    VerifierArchive(cmd::archiver::ArgsVerification),
     /// Affiche le référentiel et le profil de session qui s'appliquent.
     Referentiel(cmd::referentiel::Args),
     /// Les modèles Typst des documents (exporter pour les adapter).
@@ -58,6 +62,8 @@ fn main() -> ExitCode {
         Commande::Generer(args) => cmd::generer::executer(args),
         Commande::Verifier(args) => cmd::verifier::executer(args),
         Commande::Modeles(args) => cmd::modeles::executer(args),
+        Commande::Archiver(args) => cmd::archiver::executer(args),
+        Commande::VerifierArchive(args) => cmd::archiver::verifier(args),
         Commande::Modele(args) => cmd::modele::executer(args),
         Commande::Referentiel(args) => cmd::referentiel::executer(args),
     };

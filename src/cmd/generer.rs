@@ -189,6 +189,9 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         bilan.ecrits.extend(tableurs.ecrits);
         bilan.echecs.extend(tableurs.echecs);
     }
+    if let Err(e) = generation::ecrire_index(&docs, &opts, &bilan.ecrits, profil) {
+        eprintln!("ÉCHEC index des documents : {e}");
+    }
     for (chemin, a) in &bilan.avertissements {
         eprintln!("avertissement de mise en page, {} : {a}", chemin.display());
     }

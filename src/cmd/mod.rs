@@ -1,5 +1,6 @@
 //! One module per subcommand, as in xsv: each owns its arguments and its output formats.
 
+pub mod archiver;
 pub mod generer;
 pub mod modele;
 pub mod modeles;
@@ -15,7 +16,7 @@ use siodoc::Erreur;
 pub const AIDE_CODES_SORTIE: &str = "\
 Codes de sortie :
   0  tout s'est bien passé
-  1  le classeur contient des erreurs (verifier, generer)
+  1  le classeur contient des erreurs (verifier, generer) ; archive modifiée ou PDF illisible (archiver, verifier-archive)
   2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide
   3  écriture impossible (dossier ou fichier de sortie)
   4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";

@@ -42,7 +42,7 @@ pub struct Document {
     pub donnees: Vec<u8>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Identite {
     pub numero: String,
     pub nom: String,

@@ -293,3 +293,59 @@ pub fn generer_tableurs(
     }
     Ok(bilan)
 }
+
+/// Name of the index `generer` leaves in the class folder: which file belongs to whom.
+pub const INDEX: &str = "siodoc-index.json";
+
+/// One generated file, as the archive stage needs to know it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct EntreeIndex {
+    /// Path relative to the output folder.
+    pub chemin: String,
+    /// « tableau-de-synthese », « fiche-1 », « synthese-classe », « classe-synthese »…
+    pub document: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidat: Option<super::formulaires::Identite>,
+}
+
+/// The index of everything written, sorted by path, in `<sortie>/<classe>/siodoc-index.json`.
+pub fn ecrire_index(
+    docs: &[Document],
+    opts: &Options,
+    ecrits: &[PathBuf],
+    profil: &crate::session::ProfilSession,
+) -> Result<PathBuf, String> {
+    let mut entrees = Vec::new();
+    for extension in ["pdf", "xlsx"] {
+        for (d, chemin) in docs.iter().zip(chemins(docs, opts, extension)?) {
+            if ecrits.contains(&chemin) {
+                entrees.push(EntreeIndex {
+                    chemin: chemin.to_string_lossy().replace('\\', "/"),
+                    document: d.genre.nom_fichier(),
+                    candidat: d.candidat.clone(),
+                });
+            }
+        }
+    }
+    let classe = Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx");
+    if ecrits.contains(&classe) {
+        entrees.push(EntreeIndex {
+            chemin: classe.to_string_lossy().replace('\\', "/"),
+            document: "classe-synthese".into(),
+            candidat: None,
+        });
+    }
+    entrees.sort_by(|a, b| a.chemin.cmp(&b.chemin));
+    let index = serde_json::json!({
+        "siodoc": env!("CARGO_PKG_VERSION"),
+        "classe": opts.classe,
+        "profil": profil,
+        "fichiers": entrees,
+    });
+    let relatif = Path::new(&assainir(opts.classe)).join(INDEX);
+    ecrire(
+        &opts.sortie.join(&relatif),
+        &serde_json::to_vec_pretty(&index).unwrap_or_default(),
+    )?;
+    Ok(relatif)
+}
