@@ -124,8 +124,14 @@ fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
     );
     let tous = fichiers(&sortie);
     assert_eq!(pdfs(&sortie).len(), 14 * 3 + 1);
-    // Next to the PDFs: each candidate's tableau as XLSX, and the class workbook.
-    assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1);
+    // Next to the PDFs: each candidate's tableau as XLSX, the class workbook, and the index
+    // the archive stage reads.
+    assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1 + 1);
+    let index: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sortie.join("BTS SIO 26/siodoc-index.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(index["fichiers"].as_array().unwrap().len(), 58);
 
     // The model, read independently from the workbook, says what each document must show.
     let c = charger(&classeur, None, None).unwrap();
@@ -300,7 +306,7 @@ fn same_workbook_twice_gives_identical_bytes() {
     assert!(generer(&classeur, &a, &[]).status.success());
     assert!(generer(&classeur, &b, &[]).status.success());
     let (fa, fb) = (fichiers(&a), fichiers(&b));
-    assert_eq!(fa.len(), 58);
+    assert_eq!(fa.len(), 59);
     for (x, y) in fa.iter().zip(&fb) {
         assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
         assert!(
@@ -335,7 +341,7 @@ fn hostile_text_is_printed_literally_and_names_stay_inside() {
     assert_eq!(dehors.len(), 2, "{dehors:?}");
     assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
     let tous = fichiers(&sortie);
-    assert_eq!(tous.len(), 58);
+    assert_eq!(tous.len(), 59);
     let racine_sortie = sortie.canonicalize().unwrap();
     for p in &tous {
         assert!(

@@ -279,11 +279,33 @@ impl Classeur {
             .filter(move |r| r.candidat.texte == numero)
     }
 
+    /// A candidate's réalisations that have a title: the ones printed and counted.
+    pub fn realisations_titrees<'a>(&'a self, numero: &'a str) -> Vec<&'a Realisation> {
+        self.realisations_de(numero)
+            .filter(|r| !r.intitule.est_vide())
+            .collect()
+    }
+
     pub fn fiches_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Fiche> {
         self.fiches
             .iter()
             .filter(move |f| f.candidat.texte == numero)
     }
+}
+
+/// How many of the fiche numbers 1 and 2 are carried by exactly one réalisation (2 when the
+/// candidate's two fiches are in order).
+pub fn fiches_en_ordre(realisations: &[&Realisation]) -> usize {
+    [1u8, 2]
+        .iter()
+        .filter(|k| {
+            realisations
+                .iter()
+                .filter(|r| r.numero_fiche() == Some(**k))
+                .count()
+                == 1
+        })
+        .count()
 }
 
 /// Reads a tick mark: `Some(true)` ticked, `Some(false)` not ticked, `None` not a mark.

@@ -107,10 +107,7 @@ pub fn documents(
             option: option.code().into(),
         };
         let nv = non_valide(numero);
-        let realisations: Vec<&Realisation> = classeur
-            .realisations_de(numero)
-            .filter(|r| !r.intitule.est_vide())
-            .collect();
+        let realisations = classeur.realisations_titrees(numero);
         let f = &profil.tableau_synthese;
         let titre = format!(
             "{} — {} — session {}",
@@ -476,10 +473,7 @@ fn synthese(
         .filter(|c| !c.numero.est_vide())
         .map(|c| {
             let n = c.numero.texte.as_str();
-            let realisations: Vec<&Realisation> = classeur
-                .realisations_de(n)
-                .filter(|r| !r.intitule.est_vide())
-                .collect();
+            let realisations = classeur.realisations_titrees(n);
             let comptes: Vec<Value> = colonnes
                 .iter()
                 .enumerate()
@@ -503,16 +497,7 @@ fn synthese(
                     .filter(|d| d.gravite == g && d.candidat.as_deref() == Some(n))
                     .count()
             };
-            let fiches = [1u8, 2]
-                .iter()
-                .filter(|k| {
-                    realisations
-                        .iter()
-                        .filter(|r| r.numero_fiche() == Some(**k))
-                        .count()
-                        == 1
-                })
-                .count();
+            let fiches = crate::classeur::fiches_en_ordre(&realisations);
             json!({
                 "nom_prenom": nom_prenom(c),
                 "numero": n,

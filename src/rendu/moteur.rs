@@ -173,13 +173,7 @@ impl Moteur {
         let avertissements = warnings.iter().map(|w| self.decrire(w)).collect();
         match output {
             Ok(doc) => Ok((doc, avertissements)),
-            Err(erreurs) => Err(ErreurRendu {
-                message: erreurs
-                    .iter()
-                    .map(|e| self.decrire(e))
-                    .collect::<Vec<_>>()
-                    .join(" ; "),
-            }),
+            Err(erreurs) => Err(self.erreur(&erreurs)),
         }
     }
 
@@ -285,13 +279,17 @@ impl Moteur {
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(doc, &opts).map_err(|e| ErreurRendu {
-            message: e
+        typst_pdf::pdf(doc, &opts).map_err(|e| self.erreur(&e))
+    }
+
+    fn erreur(&self, diagnostics: &[SourceDiagnostic]) -> ErreurRendu {
+        ErreurRendu {
+            message: diagnostics
                 .iter()
-                .map(|e| self.decrire(e))
+                .map(|d| self.decrire(d))
                 .collect::<Vec<_>>()
                 .join(" ; "),
-        })
+        }
     }
 
     /// « modèle tableau-2019.typ, ligne 12 : message » for a Typst diagnostic.

@@ -34,10 +34,20 @@ fn classeur_fixe(profil: &ProfilSession, titre: &str, auteur: &str) -> Result<Wo
 }
 
 fn realisations_de<'a>(classeur: &'a Classeur, c: &'a Candidat) -> Vec<&'a Realisation> {
-    classeur
-        .realisations_de(&c.numero.texte)
-        .filter(|r| !r.intitule.est_vide())
-        .collect()
+    classeur.realisations_titrees(&c.numero.texte)
+}
+
+/// The first cell of a réalisation's row: its title, then its documents on a new line.
+fn intitule_et_documents(r: &Realisation) -> String {
+    if r.documents.est_vide() {
+        r.intitule.texte.clone()
+    } else {
+        format!(
+            "{}
+{}",
+            r.intitule.texte, r.documents.texte
+        )
+    }
 }
 
 /// The candidate's tableau de synthèse as the official spreadsheet, filled.
@@ -253,11 +263,7 @@ fn tableau_2019(
         for i in 0..de_la_partie.len().max(minimum) {
             match de_la_partie.get(i) {
                 Some(r) => {
-                    let texte = if r.documents.est_vide() {
-                        r.intitule.texte.clone()
-                    } else {
-                        format!("{}\n{}", r.intitule.texte, r.documents.texte)
-                    };
+                    let texte = intitule_et_documents(r);
                     ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
                     ws.write_string_with_format(ligne, 1, &periode_2019(r), &periode)?;
                     let cochees: Vec<&str> = r.codes_coches().collect();
@@ -455,11 +461,7 @@ fn tableau_2011(
         ws.merge_range(ligne, 0, ligne, derniere, &titres[p], &section)?;
         ligne += 1;
         for r in realisations.iter().filter(|r| r.partie() == Some(*partie)) {
-            let texte = if r.documents.est_vide() {
-                r.intitule.texte.clone()
-            } else {
-                format!("{}\n{}", r.intitule.texte, r.documents.texte)
-            };
+            let texte = intitule_et_documents(r);
             ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
             let cochees: Vec<&str> = r.codes_coches().collect();
             for (i, code) in so.iter().enumerate() {
@@ -612,16 +614,7 @@ pub fn classe(
                 &pourcent,
             )?;
             ws.write_number(l, col_couv + 1, realisations.len() as f64)?;
-            let fiches = [1u8, 2]
-                .iter()
-                .filter(|k| {
-                    realisations
-                        .iter()
-                        .filter(|r| r.numero_fiche() == Some(**k))
-                        .count()
-                        == 1
-                })
-                .count();
+            let fiches = crate::classeur::fiches_en_ordre(&realisations);
             ws.write_number(l, col_couv + 2, fiches as f64)?;
         }
         let n = candidats.len() as u32;

@@ -10,10 +10,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
         if n.is_empty() {
             continue;
         }
-        let realisations: Vec<&Realisation> = classeur
-            .realisations_de(n)
-            .filter(|r| !r.intitule.est_vide())
-            .collect();
+        let realisations = classeur.realisations_titrees(n);
         let coche = |code: &str| {
             realisations
                 .iter()
