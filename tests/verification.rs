@@ -229,7 +229,7 @@ fn realisation_sans_coche() {
     let mut t = t26();
     let l = t.realisation(C0, 6);
     for col in ["B1.1", "B1.2"] {
-        assert_eq!(t.set(R, l, col, "").is_empty(), false);
+        assert!(!t.set(R, l, col, "").is_empty());
     }
     assert_eq!(
         t.diagnostics(),

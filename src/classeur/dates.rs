@@ -141,17 +141,18 @@ pub fn lire_periode(cellule: &Cellule) -> Result<Periode, ProblemeDate> {
             break;
         }
     }
-    let reste = source[debut_reste..].trim();
-    let reste_bas = bas[debut_reste..].trim();
+    // `get`: never slice through a character, whatever the teacher typed.
+    let reste = source.get(debut_reste..).unwrap_or(source).trim();
+    let reste_bas = bas.get(debut_reste..).unwrap_or(&bas).trim();
     for separateur in [" au ", " à ", " jusqu'au ", " - ", " – ", "–", " — "] {
-        if let Some(i) = reste_bas.find(separateur) {
-            let (a, b) = (&reste[..i], &reste[i + separateur.len()..]);
-            if let (Some(debut), Some(fin)) = (jeton(a.trim()), jeton(b.trim())) {
-                return Ok(Periode::Dates {
-                    debut: Some(debut?),
-                    fin: Some(fin?),
-                });
-            }
+        if let Some(i) = reste_bas.find(separateur)
+            && let (Some(a), Some(b)) = (reste.get(..i), reste.get(i + separateur.len()..))
+            && let (Some(debut), Some(fin)) = (jeton(a.trim()), jeton(b.trim()))
+        {
+            return Ok(Periode::Dates {
+                debut: Some(debut?),
+                fin: Some(fin?),
+            });
         }
     }
     // « 09/24 10/24 »: two months separated by spaces.

@@ -367,12 +367,12 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 fn validation_date() -> Result<DataValidation, XlsxError> {
-    Ok(DataValidation::new()
+    DataValidation::new()
         .allow_date(DataValidationRule::Between(
             ExcelDateTime::from_ymd(2000, 1, 1)?,
             ExcelDateTime::from_ymd(2100, 12, 31)?,
         ))
-        .set_error_message("Écrivez une date au format JJ/MM/AAAA.")?)
+        .set_error_message("Écrivez une date au format JJ/MM/AAAA.")
 }
 
 /// Header row: bold, frozen, with help as comments; tick columns after the named ones.

@@ -144,13 +144,13 @@ fn tableau_2019(
     ws.write_string_with_format(
         3,
         6,
-        &format!("{} SISR", case(option == OptionSio::Sisr)),
+        format!("{} SISR", case(option == OptionSio::Sisr)),
         &entete,
     )?;
     ws.write_string_with_format(
         3,
         7,
-        &format!("{} SLAM", case(option == OptionSio::Slam)),
+        format!("{} SLAM", case(option == OptionSio::Slam)),
         &entete,
     )?;
     ws.merge_range(
@@ -265,7 +265,7 @@ fn tableau_2019(
                 Some(r) => {
                     let texte = intitule_et_documents(r);
                     ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
-                    ws.write_string_with_format(ligne, 1, &periode_2019(r), &periode)?;
+                    ws.write_string_with_format(ligne, 1, periode_2019(r), &periode)?;
                     let cochees: Vec<&str> = r.codes_coches().collect();
                     for (j, k) in competences.iter().enumerate() {
                         let marque = if cochees.contains(&k.code.as_str()) {
@@ -418,7 +418,7 @@ fn tableau_2011(
         ws.write_string_with_format(
             3,
             6 + i as u16,
-            &format!("{} , {}", a.code, a.intitule),
+            format!("{} , {}", a.code, a.intitule),
             &tourne(fond, false),
         )?;
     }
@@ -472,7 +472,7 @@ fn tableau_2011(
                     &coche,
                 )?;
             }
-            ws.write_string_with_format(ligne, 5, &periode_2011(r), &coche)?;
+            ws.write_string_with_format(ligne, 5, periode_2011(r), &coche)?;
             for (i, a) in colonnes.iter().enumerate() {
                 ws.write_string_with_format(
                     ligne,
