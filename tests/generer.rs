@@ -558,3 +558,56 @@ fn exported_sources_hold_everything_typst_needs() {
     );
     assert_eq!(texte(&pdf), notre);
 }
+
+#[test]
+fn teacher_templates_override_and_a_broken_one_fails_alone() {
+    let dir = commun::temp();
+    let modeles = dir.path().join("modeles");
+    let o = Command::new(commun::siodoc_bin())
+        .args(["modeles", "exporter"])
+        .arg(&modeles)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let chemin = modeles.join("fiche.typ");
+    let fiche = std::fs::read_to_string(&chemin).unwrap();
+    assert_eq!(fiche, include_str!("../templates/fiche.typ"));
+
+    // An adapted template is used.
+    std::fs::write(
+        &chemin,
+        fiche.replace(
+            "Compétences travaillées",
+            "Compétences travaillées (modèle du lycée)",
+        ),
+    )
+    .unwrap();
+    let classeur = racine().join("samples/classe-2026.xlsx");
+    let sortie = dir.path().join("a");
+    let o = generer(
+        &classeur,
+        &sortie,
+        &["--modeles", modeles.to_str().unwrap(), "--formats", "pdf"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = texte(&dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_").join("fiche-1.pdf"));
+    assert!(
+        t.contains("Compétences travaillées (modèle du lycée)"),
+        "{t}"
+    );
+
+    // A broken one: every fiche fails with the template's line, the other documents are made.
+    let casse = fiche.replacen("#champ([Conditions", "#champ(([Conditions", 1);
+    std::fs::write(&chemin, casse).unwrap();
+    let sortie = dir.path().join("b");
+    let o = generer(
+        &classeur,
+        &sortie,
+        &["--modeles", modeles.to_str().unwrap(), "--formats", "pdf"],
+    );
+    assert_eq!(o.status.code(), Some(4));
+    let erreurs = String::from_utf8_lossy(&o.stderr);
+    assert!(erreurs.contains("ÉCHEC BTS SIO 26/MARTIN_Léa_026000101/fiche-1.pdf : mise en page impossible : modèle fiche.typ, ligne"), "{erreurs}");
+    assert!(erreurs.contains("28 document(s) en échec"), "{erreurs}");
+    assert_eq!(pdfs(&sortie).len(), 14 + 1);
+}
