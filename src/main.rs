@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commande {
-    /// Produit les documents de chaque candidat (PDF), après vérification.
+    /// Produit les documents de chaque candidat (PDF et XLSX), après vérification.
     Generer(cmd::generer::Args),
     /// Vérifie le classeur de classe : chaque problème avec sa cellule.
     Verifier(cmd::verifier::Args),
