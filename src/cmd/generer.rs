@@ -64,13 +64,8 @@ pub struct Args {
     #[arg(long, value_name = "DOSSIER")]
     exporter_sources: Option<PathBuf>,
 
-    /// Session d'examen, si elle diffère de celle de la feuille Paramètres.
-    #[arg(long, value_parser = super::lire_session)]
-    session: Option<u16>,
-
-    /// Fichier TOML qui remplace des champs du profil de session.
-    #[arg(long, value_name = "FICHIER")]
-    profil: Option<PathBuf>,
+    #[command(flatten)]
+    session: super::OptionsSession,
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
@@ -100,7 +95,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         None => Moteur::new(),
     };
     let debut = Instant::now();
-    let chargement = charger(&args.classeur, args.session, args.profil.as_deref())?;
+    let chargement = charger(
+        &args.classeur,
+        args.session.session,
+        args.session.profil.as_deref(),
+    )?;
     let fichier = args.classeur.display().to_string();
     for d in &chargement.diagnostics {
         println!("{}", super::verifier::ligne(d));

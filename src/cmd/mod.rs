@@ -37,6 +37,19 @@ pub fn code_pour(e: &Erreur) -> ExitCode {
     })
 }
 
+/// `--session` and `--profil`, shared by every command that needs a session profile.
+#[derive(clap::Args)]
+pub struct OptionsSession {
+    /// Année de la session d'examen (par défaut : celle de la feuille Paramètres du classeur,
+    /// ou la session en préparation, l'année suivante à partir de septembre).
+    #[arg(long, value_parser = lire_session)]
+    pub session: Option<u16>,
+
+    /// Fichier TOML qui remplace des champs du profil de session (annexes, intitulés…).
+    #[arg(long, value_name = "FICHIER")]
+    pub profil: Option<std::path::PathBuf>,
+}
+
 /// The session being prepared today: from September on, next year's.
 pub fn session_par_defaut() -> u16 {
     let aujourdhui = chrono::Local::now().date_naive();

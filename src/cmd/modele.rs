@@ -16,9 +16,8 @@ pub struct Args {
     /// Le classeur à écrire (.xlsx).
     classeur: PathBuf,
 
-    /// Année de la session d'examen (par défaut : la session en préparation).
-    #[arg(long, value_parser = super::lire_session)]
-    session: Option<u16>,
+    #[command(flatten)]
+    session: super::OptionsSession,
 
     /// Une seule option (sisr ou slam) : seules ses cases à cocher sont proposées.
     #[arg(long, value_enum, hide_possible_values = true)]
@@ -36,10 +35,6 @@ pub struct Args {
     #[arg(long, value_name = "EXPORT_CSV")]
     candidats: Option<PathBuf>,
 
-    /// Fichier TOML qui remplace des champs du profil de session.
-    #[arg(long, value_name = "FICHIER")]
-    profil: Option<PathBuf>,
-
     /// Remplace le fichier s'il existe déjà (sinon siodoc refuse, pour ne rien perdre).
     #[arg(long)]
     ecraser: bool,
@@ -47,8 +42,8 @@ pub struct Args {
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let profil = ProfilSession::resoudre(
-        args.session,
-        args.profil.as_deref(),
+        args.session.session,
+        args.session.profil.as_deref(),
         super::session_par_defaut(),
     )?;
     let option = args.option.map(OptionSio::from);

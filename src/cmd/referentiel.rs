@@ -13,10 +13,8 @@ use siodoc::session::ProfilSession;
 #[derive(clap::Args)]
 #[command(after_help = super::AIDE_CODES_SORTIE)]
 pub struct Args {
-    /// Année de la session d'examen (par défaut : la session en préparation, l'année suivante
-    /// à partir de septembre).
-    #[arg(long, value_parser = super::lire_session)]
-    session: Option<u16>,
+    #[command(flatten)]
+    session: super::OptionsSession,
 
     /// N'afficher que ce qui concerne une option : sisr ou slam (texte et CSV ; le JSON reste
     /// complet).
@@ -33,10 +31,6 @@ pub struct Args {
         hide_possible_values = true
     )]
     format: Format,
-
-    /// Fichier TOML qui remplace des champs du profil de session (annexes, intitulés…).
-    #[arg(long, value_name = "FICHIER")]
-    profil: Option<PathBuf>,
 
     /// Écrit le profil de la session en TOML, à modifier puis passer avec --profil.
     #[arg(long, value_name = "FICHIER")]
@@ -67,8 +61,8 @@ enum Format {
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let profil = ProfilSession::resoudre(
-        args.session,
-        args.profil.as_deref(),
+        args.session.session,
+        args.session.profil.as_deref(),
         super::session_par_defaut(),
     )?;
     if let Some(chemin) = &args.exporter_profil {

@@ -25,13 +25,8 @@ pub struct Args {
     )]
     format: Format,
 
-    /// Session d'examen, si elle diffère de celle de la feuille Paramètres.
-    #[arg(long, value_parser = super::lire_session)]
-    session: Option<u16>,
-
-    /// Fichier TOML qui remplace des champs du profil de session.
-    #[arg(long, value_name = "FICHIER")]
-    profil: Option<PathBuf>,
+    #[command(flatten)]
+    session: super::OptionsSession,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -41,7 +36,11 @@ enum Format {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
-    let chargement = charger(&args.classeur, args.session, args.profil.as_deref())?;
+    let chargement = charger(
+        &args.classeur,
+        args.session.session,
+        args.session.profil.as_deref(),
+    )?;
     let fichier = args.classeur.display().to_string();
     match args.format {
         Format::Texte => print!("{}", texte(&fichier, &chargement)),
