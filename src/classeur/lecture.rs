@@ -378,7 +378,7 @@ impl Source {
             ));
         }
 
-        let candidats = self.lire_lignes(
+        let (candidats, _) = self.lire_lignes(
             schema::COLONNES_CANDIDATS,
             schema::CANDIDATS,
             None,
@@ -399,8 +399,7 @@ impl Source {
         options.sort();
         options.dedup();
         let attendues = schema::colonnes_coches(referentiel, &options);
-        let mut colonnes_coches = Vec::new();
-        let realisations = self.lire_lignes(
+        let (realisations, colonnes_coches) = self.lire_lignes(
             schema::COLONNES_REALISATIONS,
             schema::REALISATIONS,
             Some((
@@ -408,31 +407,26 @@ impl Source {
                 &attendues.iter().map(|c| c.code.clone()).collect::<Vec<_>>(),
             )),
             &mut diagnostics,
-            |f, l, e, coches| {
-                if colonnes_coches.is_empty() {
-                    colonnes_coches = coches.iter().map(|(code, _)| code.clone()).collect();
-                }
-                Realisation {
-                    ligne: l as u32 + 1,
-                    candidat: champ(f, l, e.colonne("candidat")),
-                    partie: champ(f, l, e.colonne("partie")),
-                    intitule: champ(f, l, e.colonne("intitule")),
-                    documents: champ(f, l, e.colonne("documents")),
-                    debut: champ(f, l, e.colonne("debut")),
-                    fin: champ(f, l, e.colonne("fin")),
-                    periode: champ(f, l, e.colonne("periode")),
-                    lieu: champ(f, l, e.colonne("lieu")),
-                    organisation: champ(f, l, e.colonne("organisation")),
-                    modalite: champ(f, l, e.colonne("modalite")),
-                    coches: coches
-                        .iter()
-                        .map(|(code, c)| (code.clone(), champ(f, l, Some(*c))))
-                        .collect(),
-                    fiche: champ(f, l, e.colonne("fiche")),
-                }
+            |f, l, e, coches| Realisation {
+                ligne: l as u32 + 1,
+                candidat: champ(f, l, e.colonne("candidat")),
+                partie: champ(f, l, e.colonne("partie")),
+                intitule: champ(f, l, e.colonne("intitule")),
+                documents: champ(f, l, e.colonne("documents")),
+                debut: champ(f, l, e.colonne("debut")),
+                fin: champ(f, l, e.colonne("fin")),
+                periode: champ(f, l, e.colonne("periode")),
+                lieu: champ(f, l, e.colonne("lieu")),
+                organisation: champ(f, l, e.colonne("organisation")),
+                modalite: champ(f, l, e.colonne("modalite")),
+                coches: coches
+                    .iter()
+                    .map(|(code, c)| (code.clone(), champ(f, l, Some(*c))))
+                    .collect(),
+                fiche: champ(f, l, e.colonne("fiche")),
             },
         );
-        let fiches = self.lire_lignes(
+        let (fiches, _) = self.lire_lignes(
             schema::COLONNES_FICHES,
             schema::FICHES,
             None,
@@ -467,12 +461,12 @@ impl Source {
         coches_attendues: Option<(Referentiel, &[String])>,
         diagnostics: &mut Vec<Diagnostic>,
         mut construire: impl FnMut(&Feuille, usize, &Entetes, &[(String, usize)]) -> T,
-    ) -> Vec<T>
+    ) -> (Vec<T>, Vec<String>)
     where
         T: EstVide,
     {
         let Some(f) = self.feuille(nom) else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let Some(entetes) = entetes_de(f, colonnes) else {
             diagnostics.push(Diagnostic::erreur(
@@ -485,7 +479,7 @@ impl Source {
                     colonnes.iter().map(|c| c.entete).collect::<Vec<_>>().join(", ")
                 ),
             ));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let manquantes: Vec<&str> = colonnes
             .iter()
@@ -549,10 +543,11 @@ impl Source {
             let ordre = schema::colonnes_coches(r, &[]);
             coches.sort_by_key(|(code, _)| ordre.iter().position(|c| c.code == *code));
         }
-        (entetes.ligne + 1..f.lignes.len())
+        let lignes = (entetes.ligne + 1..f.lignes.len())
             .map(|l| construire(f, l, &entetes, &coches))
             .filter(|t| !t.est_vide())
-            .collect()
+            .collect();
+        (lignes, coches.into_iter().map(|(code, _)| code).collect())
     }
 }
 
