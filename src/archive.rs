@@ -313,7 +313,7 @@ pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, 
         .unix_permissions(0o644);
     let erreur_zip = |e: zip::result::ZipError| Erreur::Ecriture {
         chemin: PathBuf::from(format!("{}.zip", index.classe)),
-        detail: e.to_string(),
+        detail: format!("archive ZIP impossible à constituer (détail : {e})"),
     };
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let mut entrees: Vec<(String, Vec<u8>)> =

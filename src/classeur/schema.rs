@@ -77,16 +77,42 @@ pub const LIGNES_PARAMETRES: [(&str, &str, &[&str]); 6] = [
     ("date", "Date", &["Date du document", "Fait le"]),
 ];
 
+/// A candidate-number column under another name, as teachers head it in every sheet.
+const ALIAS_NUMERO: &[&str] = &[
+    "Numéro candidat",
+    "Numéro de candidat",
+    "N° de candidat",
+    "N° du candidat",
+    "Numéro du candidat",
+];
+
+/// The N° candidat column of `Réalisations` and `Fiches`, which refers to `Candidats`.
+const COLONNE_CANDIDAT: Colonne = Colonne {
+    cle: "candidat",
+    entete: "N° candidat",
+    alias: &[
+        ALIAS_NUMERO[0],
+        ALIAS_NUMERO[1],
+        ALIAS_NUMERO[2],
+        ALIAS_NUMERO[3],
+        ALIAS_NUMERO[4],
+        "Candidat",
+    ],
+    obligatoire: true,
+    largeur: 16.0,
+    aide: "Le numéro du candidat tel qu'il figure dans la feuille Candidats.",
+};
+
 pub const COLONNES_CANDIDATS: &[Colonne] = &[
     Colonne {
         cle: "numero",
         entete: "N° candidat",
         alias: &[
-            "Numéro candidat",
-            "Numéro de candidat",
-            "N° de candidat",
-            "N° du candidat",
-            "Numéro du candidat",
+            ALIAS_NUMERO[0],
+            ALIAS_NUMERO[1],
+            ALIAS_NUMERO[2],
+            ALIAS_NUMERO[3],
+            ALIAS_NUMERO[4],
             "N°",
         ],
         obligatoire: true,
@@ -145,20 +171,7 @@ pub const COLONNES_CANDIDATS: &[Colonne] = &[
 ];
 
 pub const COLONNES_REALISATIONS: &[Colonne] = &[
-    Colonne {
-        cle: "candidat",
-        entete: "N° candidat",
-        alias: &[
-            "Numéro candidat",
-            "Numéro de candidat",
-            "N° de candidat",
-            "N° du candidat",
-            "Candidat",
-        ],
-        obligatoire: true,
-        largeur: 16.0,
-        aide: "Le numéro du candidat tel qu'il figure dans la feuille Candidats.",
-    },
+    COLONNE_CANDIDAT,
     Colonne {
         cle: "partie",
         entete: "Partie",
@@ -264,20 +277,7 @@ pub const COLONNES_REALISATIONS: &[Colonne] = &[
 ];
 
 pub const COLONNES_FICHES: &[Colonne] = &[
-    Colonne {
-        cle: "candidat",
-        entete: "N° candidat",
-        alias: &[
-            "Numéro candidat",
-            "Numéro de candidat",
-            "N° de candidat",
-            "N° du candidat",
-            "Candidat",
-        ],
-        obligatoire: true,
-        largeur: 16.0,
-        aide: "",
-    },
+    COLONNE_CANDIDAT,
     Colonne {
         cle: "numero",
         entete: "Fiche n°",

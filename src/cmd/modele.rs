@@ -75,7 +75,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     }
     let octets = gabarit::ecrire(&profil, option, &contenu).map_err(|e| Erreur::Ecriture {
         chemin: args.classeur.clone(),
-        detail: e.to_string(),
+        detail: format!("classeur impossible à constituer (détail : {e})"),
     })?;
     siodoc::fichier::ecrire_atomique(&args.classeur, &octets)?;
     eprintln!(

@@ -59,7 +59,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
                 Diagnostic::erreur(
                     "candidat-nom-absent",
                     position(&c.nom, c.ligne),
-                    "le NOM du candidat est vide",
+                    "le NOM du candidat est vide ; écrivez-le comme sur la convocation (nom d'usage)",
                 )
                 .pour(n),
             );
@@ -69,7 +69,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
                 Diagnostic::erreur(
                     "candidat-prenom-absent",
                     position(&c.prenom, c.ligne),
-                    "le prénom du candidat est vide",
+                    "le prénom du candidat est vide ; écrivez-le comme sur la convocation",
                 )
                 .pour(n),
             );
