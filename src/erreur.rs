@@ -24,6 +24,9 @@ pub enum Erreur {
     #[error("{message}")]
     Argument { message: String },
 
+    #[error("certificat « {} » : {message}", chemin.display())]
+    Certificat { chemin: PathBuf, message: String },
+
     #[error("classeur « {} » : {message}", chemin.display())]
     Classeur { chemin: PathBuf, message: String },
 

@@ -25,10 +25,57 @@ pub struct Args {
         default_value = "archive"
     )]
     sortie: PathBuf,
+
+    /// Certificat de scellement (PKCS#12 : .p12 ou .pfx) : signe chaque PDF produit par siodoc
+    /// (PAdES B-B) et le manifeste (manifeste.json.p7s). Le mot de passe est lu dans la variable
+    /// d'environnement SIODOC_P12_PASSWORD, sinon demandé au clavier ; jamais sur la ligne de
+    /// commande.
+    #[arg(long, value_name = "FICHIER")]
+    certificat: Option<PathBuf>,
+}
+
+/// Variable holding the PKCS#12 password, for unattended runs.
+const VARIABLE_MOT_DE_PASSE: &str = "SIODOC_P12_PASSWORD";
+
+fn mot_de_passe(certificat: &std::path::Path) -> Result<String, Erreur> {
+    if let Ok(m) = std::env::var(VARIABLE_MOT_DE_PASSE) {
+        return Ok(m);
+    }
+    rpassword::prompt_password(format!(
+        "Mot de passe du certificat « {} » : ",
+        certificat.display()
+    ))
+    .map_err(|e| Erreur::Argument {
+        message: format!(
+            "mot de passe du certificat illisible ({}) ; sans terminal, passez-le dans la \
+             variable d'environnement {VARIABLE_MOT_DE_PASSE}",
+            siodoc::erreur::io_fr(&e)
+        ),
+    })
+}
+
+/// The signing time: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+fn moment_de_signature() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now)
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
-    let a = archive::archiver(&args.classe, args.scans.as_deref())?;
+    let certificat = match &args.certificat {
+        Some(chemin) => Some(archive::certificat::Certificat::charger(
+            chemin,
+            &mot_de_passe(chemin)?,
+        )?),
+        None => None,
+    };
+    let sceau = certificat.as_ref().map(|certificat| archive::Sceau {
+        certificat,
+        moment: moment_de_signature(),
+    });
+    let a = archive::archiver(&args.classe, args.scans.as_deref(), sceau.as_ref())?;
     let nom = siodoc::rendu::nommage::assainir(&a.manifeste.classe);
     let cible = args.sortie.join(format!("{nom}.zip"));
     std::fs::create_dir_all(&args.sortie).map_err(|e| Erreur::Ecriture {
@@ -52,15 +99,30 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         archive::MANIFESTE,
         archive::SOMMES
     );
-    let illisibles = a
-        .remarques
-        .iter()
-        .any(|r| matches!(r, archive::Remarque::PdfIlLisible { .. }));
-    Ok(if illisibles {
-        ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if let Some(titulaire) = &a.manifeste.sceau {
+        let signes = a
+            .manifeste
+            .fichiers
+            .iter()
+            .filter(|f| f.signature.is_some())
+            .count();
+        eprintln!(
+            "Scellé par « {titulaire} » : {signes} PDF signés ({}) et {}.",
+            archive::PADES,
+            archive::SIGNATURE_MANIFESTE
+        );
+    }
+    // A broken PDF or a PDF left unsigned is archived anyway, but the run is not clean.
+    Ok(
+        if a.remarques
+            .iter()
+            .any(|r| !matches!(r, archive::Remarque::ScanNonAttribue { .. }))
+        {
+            ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 #[derive(clap::Args)]
@@ -71,8 +133,9 @@ pub struct ArgsVerification {
 }
 
 pub fn verifier(args: ArgsVerification) -> Result<ExitCode, Erreur> {
-    let (manifeste, ecarts) = archive::verifier(&args.archive)?;
-    for e in &ecarts {
+    let controle = archive::verifier(&args.archive)?;
+    let (manifeste, ecarts) = (&controle.manifeste, &controle.ecarts);
+    for e in ecarts {
         println!("{e}");
     }
     if ecarts.is_empty() {
@@ -81,6 +144,14 @@ pub fn verifier(args: ArgsVerification) -> Result<ExitCode, Erreur> {
             args.archive.display(),
             manifeste.fichiers.len()
         );
+        if let Some(titulaire) = &controle.sceau {
+            println!(
+                "Signatures valides : {} PDF ({}) et le manifeste, tous par « {titulaire} ». \
+                 La confiance dans ce certificat reste à établir (autorité, validité).",
+                controle.signatures_valides,
+                archive::PADES
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         println!(

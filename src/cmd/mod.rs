@@ -17,7 +17,7 @@ pub const AIDE_CODES_SORTIE: &str = "\
 Codes de sortie :
   0  tout s'est bien passé
   1  le classeur contient des erreurs (verifier, generer) ; archive modifiée ou PDF illisible (archiver, verifier-archive)
-  2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide
+  2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide, certificat ou mot de passe refusé
   3  écriture impossible (dossier ou fichier de sortie)
   4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";
 
@@ -33,6 +33,7 @@ pub fn code_pour(e: &Erreur) -> ExitCode {
         | Erreur::Lecture { .. }
         | Erreur::Profil { .. }
         | Erreur::Classeur { .. }
+        | Erreur::Certificat { .. }
         | Erreur::Argument { .. } => SORTIE_ENTREE_INVALIDE,
     })
 }

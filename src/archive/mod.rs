@@ -2,10 +2,15 @@
 //! scans, each with its SHA-256 and SHA-512, a manifest, a `sha256sum -c` file, in one ZIP whose
 //! bytes depend on the content only. And the check of such an archive, file by file.
 
+pub mod certificat;
+pub mod cms;
+pub mod pades;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256, Sha512};
 
@@ -16,6 +21,16 @@ use crate::rendu::generation::{EntreeIndex, INDEX};
 pub const MANIFESTE: &str = "manifeste.json";
 pub const SOMMES: &str = "SHA256SUMS";
 pub const NON_ATTRIBUES: &str = "non-attribués";
+/// Detached CMS signature of the manifest, when the archive is sealed.
+pub const SIGNATURE_MANIFESTE: &str = "manifeste.json.p7s";
+/// What a sealed PDF's `signature` field says.
+pub const PADES: &str = "PAdES B-B";
+
+/// A sealing certificate and the time written in each signature.
+pub struct Sceau<'a> {
+    pub certificat: &'a certificat::Certificat,
+    pub moment: chrono::DateTime<chrono::Utc>,
+}
 
 /// One archived file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +49,9 @@ pub struct Fichier {
     /// « tableau-de-synthese », « fiche-1 », « scan », « synthese-classe »…
     pub document: String,
     pub session: u16,
+    /// « PAdES B-B » for a PDF siodoc signed while archiving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +60,9 @@ pub struct Manifeste {
     pub classe: String,
     pub session: u16,
     pub profil: serde_json::Value,
+    /// Holder of the certificate that sealed the archive, « CN=…,O=… ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sceau: Option<String>,
     pub fichiers: Vec<Fichier>,
 }
 
@@ -50,6 +71,7 @@ pub struct Manifeste {
 pub enum Remarque {
     ScanNonAttribue { fichier: String, raison: String },
     PdfIlLisible { fichier: String, detail: String },
+    SignatureImpossible { fichier: String, detail: String },
 }
 
 impl std::fmt::Display for Remarque {
@@ -65,6 +87,12 @@ impl std::fmt::Display for Remarque {
                 write!(
                     f,
                     "« {fichier} » ne s'ouvre pas comme un PDF ({detail}) : archivé tel quel, à vérifier"
+                )
+            }
+            Remarque::SignatureImpossible { fichier, detail } => {
+                write!(
+                    f,
+                    "« {fichier} » n'a pas pu être signé ({detail}) : archivé sans signature"
                 )
             }
         }
@@ -144,12 +172,19 @@ fn fichier(
         candidat,
         document: document.to_string(),
         session,
+        signature: None,
     }
 }
 
 /// Builds the archive of a class folder written by `siodoc generer` (it holds `siodoc-index.json`),
 /// with the scans of `scans` matched to candidates by N° or by NOM and prénom in their file name.
-pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, Erreur> {
+/// With a `sceau`, every generated PDF is signed (PAdES B-B) and so is the manifest; the scans
+/// are archived as they came.
+pub fn archiver(
+    dossier_classe: &Path,
+    scans: Option<&Path>,
+    sceau: Option<&Sceau>,
+) -> Result<Archive, Erreur> {
     let lire = |p: &Path| {
         std::fs::read(p).map_err(|e| Erreur::Lecture {
             chemin: p.to_path_buf(),
@@ -172,25 +207,55 @@ pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, 
     // Index paths are relative to the output folder, the parent of the class folder.
     let racine = dossier_classe.parent().unwrap_or(Path::new("."));
     let mut contenu: BTreeMap<String, (Vec<u8>, Fichier)> = BTreeMap::new();
+    let lus = index
+        .fichiers
+        .iter()
+        .map(|e| Ok((e, lire(&racine.join(&e.chemin))?)))
+        .collect::<Result<Vec<_>, Erreur>>()?;
+    // Check and sign in parallel: RSA signing dominates a sealed run.
+    let traites: Vec<_> = lus
+        .into_par_iter()
+        .map(|(e, octets)| {
+            let mut remarques = Vec::new();
+            let mut signature = None;
+            let mut octets = octets;
+            if e.chemin.ends_with(".pdf") {
+                match pdf_lisible(&octets) {
+                    Err(detail) => remarques.push(Remarque::PdfIlLisible {
+                        fichier: e.chemin.clone(),
+                        detail,
+                    }),
+                    Ok(()) => {
+                        if let Some(sceau) = sceau {
+                            match pades::signer(&octets, sceau.certificat, sceau.moment) {
+                                Ok(signe) => {
+                                    octets = signe;
+                                    signature = Some(PADES.to_string());
+                                }
+                                Err(detail) => remarques.push(Remarque::SignatureImpossible {
+                                    fichier: e.chemin.clone(),
+                                    detail,
+                                }),
+                            }
+                        }
+                    }
+                }
+            }
+            let mut f = fichier(
+                &e.chemin,
+                &octets,
+                e.candidat.as_ref().map(|c| c.numero.clone()),
+                &e.document,
+                session,
+            );
+            f.signature = signature;
+            (octets, f, remarques)
+        })
+        .collect();
     let mut remarques = Vec::new();
-    for e in &index.fichiers {
-        let octets = lire(&racine.join(&e.chemin))?;
-        if e.chemin.ends_with(".pdf")
-            && let Err(detail) = pdf_lisible(&octets)
-        {
-            remarques.push(Remarque::PdfIlLisible {
-                fichier: e.chemin.clone(),
-                detail,
-            });
-        }
-        let f = fichier(
-            &e.chemin,
-            &octets,
-            e.candidat.as_ref().map(|c| c.numero.clone()),
-            &e.document,
-            session,
-        );
-        contenu.insert(e.chemin.clone(), (octets, f));
+    for (octets, f, r) in traites {
+        remarques.extend(r);
+        contenu.insert(f.chemin.clone(), (octets, f));
     }
 
     if let Some(dossier_scans) = scans {
@@ -292,6 +357,7 @@ pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, 
         classe: index.classe.clone(),
         session,
         profil: index.profil.clone(),
+        sceau: sceau.map(|s| s.certificat.titulaire()),
         fichiers: contenu.values().map(|(_, f)| f.clone()).collect(),
     };
     let manifeste_json = serde_json::to_vec_pretty(&manifeste).unwrap_or_default();
@@ -303,6 +369,23 @@ pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, 
         "{}  {MANIFESTE}\n",
         hex(&Sha256::digest(&manifeste_json))
     ));
+    let signature_manifeste = match sceau {
+        Some(s) => {
+            let p7s =
+                cms::signer(s.certificat, &Sha256::digest(&manifeste_json)).map_err(|detail| {
+                    Erreur::Ecriture {
+                        chemin: PathBuf::from(SIGNATURE_MANIFESTE),
+                        detail: format!("signature du manifeste impossible ({detail})"),
+                    }
+                })?;
+            sommes.push_str(&format!(
+                "{}  {SIGNATURE_MANIFESTE}\n",
+                hex(&Sha256::digest(&p7s))
+            ));
+            Some(p7s)
+        }
+        None => None,
+    };
 
     // Sorted entries, fixed dates and permissions: the same content gives the same ZIP bytes.
     let date =
@@ -320,6 +403,9 @@ pub fn archiver(dossier_classe: &Path, scans: Option<&Path>) -> Result<Archive, 
         contenu.into_iter().map(|(c, (o, _))| (c, o)).collect();
     entrees.push((MANIFESTE.to_string(), manifeste_json));
     entrees.push((SOMMES.to_string(), sommes.into_bytes()));
+    if let Some(p7s) = signature_manifeste {
+        entrees.push((SIGNATURE_MANIFESTE.to_string(), p7s));
+    }
     entrees.sort_by(|a, b| a.0.cmp(&b.0));
     for (chemin, octets) in &entrees {
         zip.start_file(chemin.as_str(), options)
@@ -343,6 +429,7 @@ pub enum Ecart {
     Modifie { chemin: String, detail: String },
     Manquant { chemin: String },
     Inattendu { chemin: String },
+    SignatureInvalide { chemin: String, detail: String },
 }
 
 impl std::fmt::Display for Ecart {
@@ -357,6 +444,9 @@ impl std::fmt::Display for Ecart {
                 f,
                 "{chemin} : INATTENDU (présent dans l'archive, absent du manifeste)"
             ),
+            Ecart::SignatureInvalide { chemin, detail } => {
+                write!(f, "{chemin} : SIGNATURE INVALIDE ({detail})")
+            }
         }
     }
 }
@@ -418,8 +508,20 @@ fn contenu_archive(chemin: &Path) -> Result<BTreeMap<String, Result<Vec<u8>, Str
     Ok(fichiers)
 }
 
-/// Recomputes every digest of an archive against its manifest and its SHA256SUMS.
-pub fn verifier(chemin: &Path) -> Result<(Manifeste, Vec<Ecart>), Erreur> {
+/// What checking an archive found.
+#[derive(Debug)]
+pub struct Controle {
+    pub manifeste: Manifeste,
+    pub ecarts: Vec<Ecart>,
+    /// PDF signatures that checked out.
+    pub signatures_valides: usize,
+    /// Who signed the manifest, when its signature checked out.
+    pub sceau: Option<String>,
+}
+
+/// Recomputes every digest of an archive against its manifest and its SHA256SUMS, and checks
+/// every signature: the PDFs the manifest says are signed, and the manifest's own.
+pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
     let mut fichiers = contenu_archive(chemin)?;
     let manifeste_octets = match fichiers.remove(MANIFESTE) {
         Some(Ok(o)) => o,
@@ -442,6 +544,34 @@ pub fn verifier(chemin: &Path) -> Result<(Manifeste, Vec<Ecart>), Erreur> {
         .and_then(Result::ok)
         .map(|o| String::from_utf8_lossy(&o).into_owned());
     let mut ecarts = Vec::new();
+    let mut signatures_valides = 0;
+    let signature_manifeste = fichiers.remove(SIGNATURE_MANIFESTE);
+    let mut sceau = None;
+    match &signature_manifeste {
+        Some(Ok(p7s)) => match cms::verifier(p7s, &Sha256::digest(&manifeste_octets)) {
+            Ok(s) if manifeste.sceau.as_ref() == Some(&s.titulaire) => sceau = Some(s.titulaire),
+            Ok(s) => ecarts.push(Ecart::SignatureInvalide {
+                chemin: MANIFESTE.into(),
+                detail: format!(
+                    "signé par « {} », le manifeste annonce « {} »",
+                    s.titulaire,
+                    manifeste.sceau.as_deref().unwrap_or("aucun sceau")
+                ),
+            }),
+            Err(detail) => ecarts.push(Ecart::SignatureInvalide {
+                chemin: MANIFESTE.into(),
+                detail,
+            }),
+        },
+        Some(Err(detail)) => ecarts.push(Ecart::Modifie {
+            chemin: SIGNATURE_MANIFESTE.into(),
+            detail: detail.clone(),
+        }),
+        None if manifeste.sceau.is_some() => ecarts.push(Ecart::Manquant {
+            chemin: SIGNATURE_MANIFESTE.into(),
+        }),
+        None => {}
+    }
     for f in &manifeste.fichiers {
         match fichiers.remove(&f.chemin) {
             None => ecarts.push(Ecart::Manquant {
@@ -463,6 +593,33 @@ pub fn verifier(chemin: &Path) -> Result<(Manifeste, Vec<Ecart>), Erreur> {
                         ),
                     });
                 }
+                if f.signature.is_some() {
+                    match pades::verifier(&o) {
+                        pades::EtatSignature::Valide(s)
+                            if manifeste.sceau.as_ref() == Some(&s.titulaire) =>
+                        {
+                            signatures_valides += 1
+                        }
+                        pades::EtatSignature::Valide(s) => ecarts.push(Ecart::SignatureInvalide {
+                            chemin: f.chemin.clone(),
+                            detail: format!(
+                                "signé par « {} », le manifeste annonce « {} »",
+                                s.titulaire,
+                                manifeste.sceau.as_deref().unwrap_or("aucun sceau")
+                            ),
+                        }),
+                        pades::EtatSignature::Absente => ecarts.push(Ecart::SignatureInvalide {
+                            chemin: f.chemin.clone(),
+                            detail: "le manifeste l'annonce signé, aucune signature trouvée".into(),
+                        }),
+                        pades::EtatSignature::Invalide(detail) => {
+                            ecarts.push(Ecart::SignatureInvalide {
+                                chemin: f.chemin.clone(),
+                                detail,
+                            })
+                        }
+                    }
+                }
             }
         }
     }
@@ -478,12 +635,18 @@ pub fn verifier(chemin: &Path) -> Result<(Manifeste, Vec<Ecart>), Erreur> {
         }),
         Some(texte) => {
             let attendu_manifeste = hex(&Sha256::digest(&manifeste_octets));
+            let attendu_signature = match &signature_manifeste {
+                Some(Ok(p7s)) => Some(hex(&Sha256::digest(p7s))),
+                _ => None,
+            };
             for ligne in texte.lines().filter(|l| !l.trim().is_empty()) {
                 let Some((somme, nom)) = ligne.split_once("  ") else {
                     continue;
                 };
                 let attendue = if nom == MANIFESTE {
                     Some(attendu_manifeste.as_str())
+                } else if nom == SIGNATURE_MANIFESTE {
+                    attendu_signature.as_deref()
                 } else {
                     manifeste
                         .fichiers
@@ -500,5 +663,10 @@ pub fn verifier(chemin: &Path) -> Result<(Manifeste, Vec<Ecart>), Erreur> {
             }
         }
     }
-    Ok((manifeste, ecarts))
+    Ok(Controle {
+        manifeste,
+        ecarts,
+        signatures_valides,
+        sceau,
+    })
 }

@@ -1,0 +1,88 @@
+//! The sealing certificate: an RSA key and its chain, read from a PKCS#12 (.p12, .pfx) file.
+
+use std::path::Path;
+
+use der::Decode;
+use rsa::PrivateKey;
+use rsa::pkcs8::DecodePrivateKey;
+use x509_cert::Certificate;
+
+use crate::erreur::{Erreur, io_fr};
+
+/// What signs: the private key, the signer's certificate first, then the rest of its chain.
+pub struct Certificat {
+    pub(crate) cle: PrivateKey,
+    pub(crate) chaine: Vec<Certificate>,
+}
+
+impl std::fmt::Debug for Certificat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the key.
+        f.debug_struct("Certificat")
+            .field("titulaire", &self.titulaire())
+            .finish()
+    }
+}
+
+impl Certificat {
+    /// Reads a PKCS#12 file protected by `mot_de_passe`.
+    pub fn charger(chemin: &Path, mot_de_passe: &str) -> Result<Self, Erreur> {
+        let octets = std::fs::read(chemin).map_err(|e| Erreur::Lecture {
+            chemin: chemin.to_path_buf(),
+            detail: io_fr(&e),
+        })?;
+        let erreur = |message: String| Erreur::Certificat {
+            chemin: chemin.to_path_buf(),
+            message,
+        };
+        let magasin = p12_keystore::KeyStore::from_pkcs12(
+            &octets,
+            mot_de_passe,
+            p12_keystore::Pkcs12ImportPolicy::Strict,
+        )
+        .map_err(|e| {
+            erreur(match e {
+                p12_keystore::error::Error::MacError(_) => {
+                    "mot de passe incorrect (ou fichier PKCS#12 endommagé)".to_string()
+                }
+                autre => format!(
+                    "ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible ({autre}) ; \
+                     exportez le certificat avec sa clé privée au format PKCS#12"
+                ),
+            })
+        })?;
+        let (_, trousseau) = magasin.private_key_chain().ok_or_else(|| {
+            erreur(
+                "le fichier ne contient pas de clé privée associée à un certificat ; \
+                 exportez le certificat AVEC sa clé privée"
+                    .into(),
+            )
+        })?;
+        let cle = PrivateKey::from_pkcs8_der(trousseau.key().as_der()).map_err(|_| {
+            erreur(
+                "la clé privée n'est pas une clé RSA : siodoc ne sait signer qu'avec une clé RSA"
+                    .into(),
+            )
+        })?;
+        let chaine = trousseau
+            .certs()
+            .iter()
+            .map(|c| Certificate::from_der(c.as_der()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| erreur(format!("certificat illisible ({e})")))?;
+        if chaine.is_empty() {
+            return Err(erreur("aucun certificat n'accompagne la clé privée".into()));
+        }
+        Ok(Certificat { cle, chaine })
+    }
+
+    /// The signer's certificate.
+    pub fn signataire(&self) -> &Certificate {
+        &self.chaine[0]
+    }
+
+    /// The holder's distinguished name, as « CN=…,O=… ».
+    pub fn titulaire(&self) -> String {
+        self.signataire().tbs_certificate().subject().to_string()
+    }
+}
