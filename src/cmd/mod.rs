@@ -16,7 +16,7 @@ use siodoc::Erreur;
 pub const AIDE_CODES_SORTIE: &str = "\
 Codes de sortie :
   0  tout s'est bien passé
-  1  le classeur contient des erreurs (verifier, generer) ; archive modifiée ou PDF illisible (archiver, verifier-archive)
+  1  le classeur contient des erreurs (verifier, generer) ; PDF illisible ou non signé (archiver) ; archive modifiée ou signature invalide (verifier-archive)
   2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide, certificat ou mot de passe refusé
   3  écriture impossible (dossier ou fichier de sortie)
   4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";

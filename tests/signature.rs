@@ -1,0 +1,341 @@
+//! `siodoc archiver --certificat`: PAdES signatures checked by poppler's `pdfsig` and OpenSSL,
+//! as independent verifiers, and by `verifier-archive`; a change after signing is caught by all.
+
+mod commun;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sha2::Digest;
+use siodoc::archive::Manifeste;
+
+fn siodoc(args: &[&str], mot_de_passe: Option<&str>) -> Output {
+    let mut c = Command::new(commun::siodoc_bin());
+    c.args(args).env_remove("SIODOC_P12_PASSWORD");
+    if let Some(m) = mot_de_passe {
+        c.env("SIODOC_P12_PASSWORD", m);
+    }
+    c.output().unwrap()
+}
+
+fn outil(programme: &str, args: &[&str], dossier: &Path) -> Output {
+    Command::new(programme)
+        .args(args)
+        .current_dir(dossier)
+        .output()
+        .unwrap_or_else(|e| panic!("{programme} introuvable ({e}) : .ci/run l'installe"))
+}
+
+/// A self-signed RSA certificate and its key in a PKCS#12 file protected by « secret ».
+fn certificat(dir: &Path) -> PathBuf {
+    let sujet = "/CN=Lycée Jules-Verne (essai)/O=siodoc";
+    let o = outil(
+        "openssl",
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "cle.pem", "-out",
+            "cert.pem", "-days", "30", "-utf8", "-subj", sujet,
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = outil(
+        "openssl",
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "cle.pem",
+            "-in",
+            "cert.pem",
+            "-out",
+            "sceau.p12",
+            "-passout",
+            "pass:secret",
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir.join("sceau.p12")
+}
+
+/// Generates the 2026 sample class and archives it sealed, then extracts the ZIP.
+fn archive_scellee(dir: &Path) -> (PathBuf, PathBuf) {
+    let sortie = dir.join("sortie");
+    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
+    let g = siodoc(
+        &[
+            "generer",
+            echantillon.to_str().unwrap(),
+            "-o",
+            sortie.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
+    let p12 = certificat(dir);
+    let archive = dir.join("archive");
+    let a = siodoc(
+        &[
+            "archiver",
+            sortie.join("BTS SIO 26").to_str().unwrap(),
+            "--certificat",
+            p12.to_str().unwrap(),
+            "-o",
+            archive.to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    let erreurs = String::from_utf8_lossy(&a.stderr);
+    assert!(a.status.success(), "{erreurs}");
+    assert!(
+        erreurs.contains(
+            "Scellé par « O=siodoc,CN=Lycée Jules-Verne (essai) » : 43 PDF signés (PAdES B-B)"
+        ),
+        "{erreurs}"
+    );
+    let zip = archive.join("BTS SIO 26.zip");
+    let extrait = dir.join("extrait");
+    let mut a = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    for i in 0..a.len() {
+        let mut e = a.by_index(i).unwrap();
+        let mut o = Vec::new();
+        e.read_to_end(&mut o).unwrap();
+        let p = extrait.join(e.name().unwrap().as_ref() as &str);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, o).unwrap();
+    }
+    (zip, extrait)
+}
+
+fn pdfsig(pdf: &Path) -> String {
+    let o = outil("pdfsig", &[pdf.to_str().unwrap()], Path::new("."));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn manifeste(extrait: &Path) -> Manifeste {
+    serde_json::from_slice(&std::fs::read(extrait.join("manifeste.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn sealed_archive_is_accepted_by_pdfsig_openssl_and_verifier_archive() {
+    let dir = commun::temp();
+    let (zip, extrait) = archive_scellee(dir.path());
+
+    let m = manifeste(&extrait);
+    assert_eq!(
+        m.sceau.as_deref(),
+        Some("O=siodoc,CN=Lycée Jules-Verne (essai)")
+    );
+    let pdf: Vec<_> = m
+        .fichiers
+        .iter()
+        .filter(|f| f.type_media == "application/pdf")
+        .collect();
+    assert_eq!(pdf.len(), 43);
+    assert!(
+        pdf.iter()
+            .all(|f| f.signature.as_deref() == Some("PAdES B-B"))
+    );
+    assert!(
+        m.fichiers
+            .iter()
+            .filter(|f| f.chemin.ends_with(".xlsx"))
+            .all(|f| f.signature.is_none())
+    );
+    // The signed PDF keeps its PDF/A identification: the update only appends.
+    let tableau = m
+        .fichiers
+        .iter()
+        .find(|f| f.chemin == "BTS SIO 26/MARTIN_Léa_026000101/tableau-de-synthese.pdf")
+        .unwrap();
+    assert_eq!(tableau.pdfa.as_deref(), Some("2B"));
+    let signe = std::fs::read(extrait.join(&tableau.chemin)).unwrap();
+    let original = std::fs::read(
+        dir.path()
+            .join("sortie/BTS SIO 26/MARTIN_Léa_026000101/tableau-de-synthese.pdf"),
+    )
+    .unwrap();
+    assert!(signe.len() > original.len() && signe.starts_with(&original));
+
+    // Poppler, an independent verifier.
+    let rapport = pdfsig(&extrait.join(&tableau.chemin));
+    assert!(
+        rapport.contains("Signature Type: ETSI.CAdES.detached"),
+        "{rapport}"
+    );
+    assert!(
+        rapport.contains("Signature Validation: Signature is Valid."),
+        "{rapport}"
+    );
+    assert!(rapport.contains("Total document signed"), "{rapport}");
+    assert!(rapport.contains("Lycée Jules-Verne (essai)"), "{rapport}");
+    // The text is still there.
+    let texte = outil(
+        "pdftotext",
+        &[extrait.join(&tableau.chemin).to_str().unwrap(), "-"],
+        Path::new("."),
+    );
+    assert!(String::from_utf8_lossy(&texte.stdout).contains("MARTIN"));
+
+    // OpenSSL checks the manifest's detached signature.
+    let o = outil(
+        "openssl",
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "manifeste.json.p7s",
+            "-content",
+            "manifeste.json",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ],
+        &extrait,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // And SHA256SUMS lists the signature too.
+    let o = outil("sha256sum", &["-c", "SHA256SUMS"], &extrait);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("manifeste.json.p7s: OK"));
+
+    for cible in [&zip, &extrait] {
+        let v = siodoc(&["verifier-archive", cible.to_str().unwrap()], None);
+        let sortie = String::from_utf8_lossy(&v.stdout);
+        assert_eq!(v.status.code(), Some(0), "{sortie}");
+        assert!(
+            sortie.contains("Signatures valides : 43 PDF (PAdES B-B) et le manifeste"),
+            "{sortie}"
+        );
+    }
+}
+
+#[test]
+fn a_pdf_changed_after_signing_is_rejected_even_with_updated_digests() {
+    let dir = commun::temp();
+    let (_, extrait) = archive_scellee(dir.path());
+    let chemin = "BTS SIO 26/DURAND_Manon_026000107/fiche-2.pdf";
+    let pdf = extrait.join(chemin);
+    let mut octets = std::fs::read(&pdf).unwrap();
+    // One byte of the signed part: inside the document title.
+    let titre = octets.windows(6).position(|w| w == b"/Title").unwrap() + 8;
+    octets[titre] ^= 0x01;
+    std::fs::write(&pdf, &octets).unwrap();
+
+    let rapport = pdfsig(&pdf);
+    assert!(!rapport.contains("Signature is Valid."), "{rapport}");
+    assert!(rapport.contains("Digest Mismatch"), "{rapport}");
+
+    let v = siodoc(&["verifier-archive", extrait.to_str().unwrap()], None);
+    assert_eq!(v.status.code(), Some(1));
+    let sortie = String::from_utf8_lossy(&v.stdout);
+    assert!(
+        sortie.contains(&format!("{chemin} : MODIFIÉ (SHA-256 attendu")),
+        "{sortie}"
+    );
+    assert!(
+        sortie.contains(&format!(
+            "{chemin} : SIGNATURE INVALIDE (le contenu a été modifié depuis la signature"
+        )),
+        "{sortie}"
+    );
+
+    // Someone updates the manifest and SHA256SUMS to match: the digests agree again, the
+    // signatures do not.
+    let mut m = manifeste(&extrait);
+    let hex = |o: &[u8]| -> String { o.iter().map(|b| format!("{b:02x}")).collect() };
+    let f = m.fichiers.iter_mut().find(|f| f.chemin == chemin).unwrap();
+    f.sha256 = hex(&sha2::Sha256::digest(&octets));
+    f.sha512 = hex(&sha2::Sha512::digest(&octets));
+    let json = serde_json::to_vec_pretty(&m).unwrap();
+    std::fs::write(extrait.join("manifeste.json"), &json).unwrap();
+    let sommes: String = std::fs::read_to_string(extrait.join("SHA256SUMS"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (_, nom) = l.split_once("  ").unwrap();
+            let o = std::fs::read(extrait.join(nom)).unwrap();
+            format!("{}  {nom}\n", hex(&sha2::Sha256::digest(&o)))
+        })
+        .collect();
+    std::fs::write(extrait.join("SHA256SUMS"), sommes).unwrap();
+
+    let v = siodoc(&["verifier-archive", extrait.to_str().unwrap()], None);
+    assert_eq!(v.status.code(), Some(1));
+    let sortie = String::from_utf8_lossy(&v.stdout);
+    assert!(!sortie.contains("MODIFIÉ"), "{sortie}");
+    assert!(
+        sortie.contains("manifeste.json : SIGNATURE INVALIDE (le contenu a été modifié"),
+        "{sortie}"
+    );
+    assert!(
+        sortie.contains(&format!("{chemin} : SIGNATURE INVALIDE")),
+        "{sortie}"
+    );
+    assert!(sortie.contains("2 écart(s) avec le manifeste"), "{sortie}");
+}
+
+#[test]
+fn appending_to_a_signed_pdf_or_dropping_its_signature_is_reported() {
+    let dir = commun::temp();
+    let (_, extrait) = archive_scellee(dir.path());
+    let ajoute = "BTS SIO 26/MARTIN_Léa_026000101/fiche-1.pdf";
+    let mut octets = std::fs::read(extrait.join(ajoute)).unwrap();
+    octets.extend_from_slice(b"\n% ajout\n");
+    std::fs::write(extrait.join(ajoute), &octets).unwrap();
+    std::fs::remove_file(extrait.join("manifeste.json.p7s")).unwrap();
+    let v = siodoc(&["verifier-archive", extrait.to_str().unwrap()], None);
+    assert_eq!(v.status.code(), Some(1));
+    let sortie = String::from_utf8_lossy(&v.stdout);
+    assert!(
+        sortie.contains(&format!(
+            "{ajoute} : SIGNATURE INVALIDE (le fichier a été complété ou tronqué après la signature)"
+        )),
+        "{sortie}"
+    );
+    assert!(sortie.contains("manifeste.json.p7s : MANQUANT"), "{sortie}");
+}
+
+#[test]
+fn wrong_password_or_not_a_certificate_is_a_french_error() {
+    let dir = commun::temp();
+    let p12 = certificat(dir.path());
+    let classe = dir.path().join("classe");
+    std::fs::create_dir(&classe).unwrap();
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            p12.to_str().unwrap(),
+        ],
+        Some("faux"),
+    );
+    assert_eq!(a.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&a.stderr).trim(),
+        format!(
+            "siodoc : erreur : certificat « {} » : mot de passe incorrect (ou fichier PKCS#12 endommagé)",
+            p12.display()
+        )
+    );
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            dir.path().join("cert.pem").to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    assert_eq!(a.status.code(), Some(2));
+    let erreurs = String::from_utf8_lossy(&a.stderr);
+    assert!(
+        erreurs.contains("ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible"),
+        "{erreurs}"
+    );
+}
