@@ -338,4 +338,36 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
         erreurs.contains("ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible"),
         "{erreurs}"
     );
+    // A legacy export (RC2 and 3DES, SHA-1 MAC, as older Windows tools make) opens: the error
+    // is then about the class folder, past the certificate.
+    let o = outil(
+        "openssl",
+        &[
+            "pkcs12",
+            "-export",
+            "-legacy",
+            "-inkey",
+            "cle.pem",
+            "-in",
+            "cert.pem",
+            "-out",
+            "ancien.p12",
+            "-passout",
+            "pass:secret",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            dir.path().join("ancien.p12").to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    let erreurs = String::from_utf8_lossy(&a.stderr);
+    assert!(!erreurs.contains("certificat"), "{erreurs}");
+    assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
 }
