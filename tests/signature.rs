@@ -370,4 +370,51 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     let erreurs = String::from_utf8_lossy(&a.stderr);
     assert!(!erreurs.contains("certificat"), "{erreurs}");
     assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
+
+    // Without the variable, the password is asked at the terminal (here a pseudo-terminal
+    // made by `script`), and without a terminal the message says how to pass it.
+    let commande = format!(
+        "{} archiver {} --certificat {}",
+        commun::siodoc_bin().display(),
+        classe.display(),
+        p12.display()
+    );
+    let mut script = Command::new("script")
+        .args(["-qec", &commande, "/dev/null"])
+        .env_remove("SIODOC_P12_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) introuvable");
+    use std::io::Write;
+    script.stdin.take().unwrap().write_all(b"secret\n").unwrap();
+    let o = script.wait_with_output().unwrap();
+    let sortie = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        sortie.contains(&format!(
+            "Mot de passe du certificat « {} » :",
+            p12.display()
+        )),
+        "{sortie}"
+    );
+    assert!(sortie.contains("siodoc-index.json"), "{sortie}");
+    let a = Command::new("setsid")
+        .args([
+            commun::siodoc_bin().to_str().unwrap(),
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            p12.to_str().unwrap(),
+        ])
+        .env_remove("SIODOC_P12_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(a.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&a.stderr)
+            .contains("passez-le dans la variable d'environnement SIODOC_P12_PASSWORD"),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
 }

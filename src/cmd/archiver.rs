@@ -47,8 +47,9 @@ fn mot_de_passe(certificat: &std::path::Path) -> Result<String, Erreur> {
     ))
     .map_err(|e| Erreur::Argument {
         message: format!(
-            "mot de passe du certificat illisible ({}) ; sans terminal, passez-le dans la \
-             variable d'environnement {VARIABLE_MOT_DE_PASSE}",
+            "impossible de demander le mot de passe du certificat au clavier (pas de \
+             terminal ? détail : {}) ; passez-le dans la variable d'environnement \
+             {VARIABLE_MOT_DE_PASSE}",
             siodoc::erreur::io_fr(&e)
         ),
     })
