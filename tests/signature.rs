@@ -418,3 +418,76 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
         String::from_utf8_lossy(&a.stderr)
     );
 }
+
+#[test]
+fn sealed_archive_is_reproducible_with_source_date_epoch() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("sortie");
+    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2020.xlsx");
+    let g = siodoc(
+        &[
+            "generer",
+            echantillon.to_str().unwrap(),
+            "-o",
+            sortie.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
+    let classe = std::fs::read_dir(&sortie)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let p12 = certificat(dir.path());
+    let sceller = |cible: &str, epoque: &str| -> Vec<u8> {
+        let archive = dir.path().join(cible);
+        let o = Command::new(commun::siodoc_bin())
+            .args([
+                "archiver",
+                classe.to_str().unwrap(),
+                "--certificat",
+                p12.to_str().unwrap(),
+                "-o",
+                archive.to_str().unwrap(),
+            ])
+            .env("SIODOC_P12_PASSWORD", "secret")
+            .env("SOURCE_DATE_EPOCH", epoque)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let zip = std::fs::read_dir(&archive)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        std::fs::read(zip).unwrap()
+    };
+    let a = sceller("a", "1780000000");
+    let b = sceller("b", "1780000000");
+    let c = sceller("c", "1780000060");
+    assert!(
+        a == b,
+        "mêmes fichiers, même certificat, même instant : mêmes octets"
+    );
+    assert!(a != c, "l'heure de signature fait partie des octets signés");
+    // The signing time is the one given, in each PDF's signature dictionary.
+    let entree = |zip: &[u8]| -> Vec<u8> {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let nom = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .find(|n| n.ends_with(".pdf"))
+            .unwrap();
+        let mut o = Vec::new();
+        z.by_name(&nom).unwrap().read_to_end(&mut o).unwrap();
+        o
+    };
+    // 1780000000 = 2026-05-28 20:26:40 UTC.
+    let pdf = entree(&a);
+    let moment = b"/M(D:20260528202640+00'00')";
+    assert!(
+        pdf.windows(moment.len()).any(|w| w == moment),
+        "heure de signature absente"
+    );
+}
