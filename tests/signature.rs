@@ -59,10 +59,9 @@ fn certificat(dir: &Path) -> PathBuf {
     dir.join("sceau.p12")
 }
 
-/// Generates the 2026 sample class and archives it sealed, then extracts the ZIP.
-fn archive_scellee(dir: &Path) -> (PathBuf, PathBuf) {
-    let sortie = dir.join("sortie");
-    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
+/// Generates a bundled sample class into `sortie` and returns its class folder.
+fn generer(echantillon: &str, sortie: &Path) -> PathBuf {
+    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join(echantillon);
     let g = siodoc(
         &[
             "generer",
@@ -73,12 +72,22 @@ fn archive_scellee(dir: &Path) -> (PathBuf, PathBuf) {
         None,
     );
     assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
+    std::fs::read_dir(sortie)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap()
+}
+
+/// Generates the 2026 sample class and archives it sealed, then extracts the ZIP.
+fn archive_scellee(dir: &Path) -> (PathBuf, PathBuf) {
+    let classe = generer("samples/classe-2026.xlsx", &dir.join("sortie"));
     let p12 = certificat(dir);
     let archive = dir.join("archive");
     let a = siodoc(
         &[
             "archiver",
-            sortie.join("BTS SIO 26").to_str().unwrap(),
+            classe.to_str().unwrap(),
             "--certificat",
             p12.to_str().unwrap(),
             "-o",
@@ -422,23 +431,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
 #[test]
 fn sealed_archive_is_reproducible_with_source_date_epoch() {
     let dir = commun::temp();
-    let sortie = dir.path().join("sortie");
-    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2020.xlsx");
-    let g = siodoc(
-        &[
-            "generer",
-            echantillon.to_str().unwrap(),
-            "-o",
-            sortie.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
-    let classe = std::fs::read_dir(&sortie)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
+    let classe = generer("samples/classe-2020.xlsx", &dir.path().join("sortie"));
     let p12 = certificat(dir.path());
     let sceller = |cible: &str, epoque: &str| -> Vec<u8> {
         let archive = dir.path().join(cible);
