@@ -179,6 +179,19 @@ fn sealed_archive_is_accepted_by_pdfsig_openssl_and_verifier_archive() {
     );
     assert!(rapport.contains("Total document signed"), "{rapport}");
     assert!(rapport.contains("Lycée Jules-Verne (essai)"), "{rapport}");
+    // qpdf finds the appended xref section and objects well formed.
+    let o = outil(
+        "qpdf",
+        &["--check", extrait.join(&tableau.chemin).to_str().unwrap()],
+        Path::new("."),
+    );
+    assert!(
+        o.status.success()
+            && String::from_utf8_lossy(&o.stdout).contains("No syntax or stream encoding errors"),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     // The text is still there.
     let texte = outil(
         "pdftotext",
