@@ -70,7 +70,7 @@ pub struct Manifeste {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Remarque {
     ScanNonAttribue { fichier: String, raison: String },
-    PdfIlLisible { fichier: String, detail: String },
+    PdfIllisible { fichier: String, detail: String },
     SignatureImpossible { fichier: String, detail: String },
 }
 
@@ -83,7 +83,7 @@ impl std::fmt::Display for Remarque {
                     "scan « {fichier} » non attribué ({raison}) : rangé dans « {NON_ATTRIBUES}/ »"
                 )
             }
-            Remarque::PdfIlLisible { fichier, detail } => {
+            Remarque::PdfIllisible { fichier, detail } => {
                 write!(
                     f,
                     "« {fichier} » ne s'ouvre pas comme un PDF ({detail}) : archivé tel quel, à vérifier"
@@ -221,7 +221,7 @@ pub fn archiver(
             let mut octets = octets;
             if e.chemin.ends_with(".pdf") {
                 match pdf_lisible(&octets) {
-                    Err(detail) => remarques.push(Remarque::PdfIlLisible {
+                    Err(detail) => remarques.push(Remarque::PdfIllisible {
                         fichier: e.chemin.clone(),
                         detail,
                     }),
@@ -344,7 +344,7 @@ pub fn archiver(
                 && let Some((o, _)) = contenu.get(&chemin)
                 && let Err(detail) = pdf_lisible(o)
             {
-                remarques.push(Remarque::PdfIlLisible {
+                remarques.push(Remarque::PdfIllisible {
                     fichier: chemin.clone(),
                     detail,
                 });
