@@ -15,3 +15,6 @@ mkdir -p "$tmp/csv" classe-2026-csv
   ../classe-2026.xlsx >/dev/null)
 for f in Paramètres Candidats Réalisations Fiches; do cp "$tmp/csv/classe-2026-$f.csv" classe-2026-csv/; done
 rm -rf "$tmp"
+# A workbook really encrypted as Excel does it (OLE container, EncryptionInfo stream), password
+# « secret »: pip install msoffcrypto-tool.
+msoffcrypto-tool -e -p secret ../../samples/classe-2026.xlsx classe-2026-chiffre.xlsx
