@@ -393,6 +393,81 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     assert!(!erreurs.contains("certificat"), "{erreurs}");
     assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
 
+    // An expired certificate (issued by `openssl ca` with dates in the past) is refused.
+    std::fs::write(
+        dir.path().join("ca.cnf"),
+        "[ ca ]\ndefault_ca = sceau\n[ sceau ]\ndatabase = index.txt\nnew_certs_dir = .\n\
+         serial = serial\ndefault_md = sha256\npolicy = tout\nunique_subject = no\n\
+         [ tout ]\ncommonName = supplied\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("index.txt"), "").unwrap();
+    std::fs::write(dir.path().join("serial"), "01\n").unwrap();
+    for etape in [
+        &[
+            "req",
+            "-new",
+            "-key",
+            "cle.pem",
+            "-out",
+            "perime.csr",
+            "-subj",
+            "/CN=Perime",
+        ][..],
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            "cle.pem",
+            "-in",
+            "perime.csr",
+            "-out",
+            "perime.pem",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200201000000Z",
+            "-notext",
+        ],
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "cle.pem",
+            "-in",
+            "perime.pem",
+            "-out",
+            "perime.p12",
+            "-passout",
+            "pass:secret",
+        ],
+    ] {
+        let o = outil("openssl", etape, dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let perime = dir.path().join("perime.p12");
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            perime.to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    assert_eq!(a.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&a.stderr).trim(),
+        format!(
+            "siodoc : erreur : certificat « {} » : le certificat a expiré le 01/02/2020 : les \
+             signatures seraient refusées ; demandez un certificat en cours de validité",
+            perime.display()
+        )
+    );
+
     // Without the variable, the password is asked at the terminal (here a pseudo-terminal
     // made by `script`), and without a terminal the message says how to pass it.
     let commande = format!(

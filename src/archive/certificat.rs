@@ -76,6 +76,40 @@ impl Certificat {
         Ok(Certificat { cle, chaine })
     }
 
+    /// Refuses a certificate outside its validity period at `maintenant`: validators reject
+    /// what it would sign.
+    pub fn verifier_validite(
+        &self,
+        chemin: &Path,
+        maintenant: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Erreur> {
+        let validite = self.signataire().tbs_certificate().validity();
+        let date = |t: &x509_cert::time::Time| {
+            chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
+                .unwrap_or_default()
+        };
+        let (debut, fin) = (date(&validite.not_before), date(&validite.not_after));
+        let message = if maintenant > fin {
+            format!(
+                "le certificat a expiré le {} : les signatures seraient refusées ; \
+                 demandez un certificat en cours de validité",
+                fin.format("%d/%m/%Y")
+            )
+        } else if maintenant < debut {
+            format!(
+                "le certificat n'est valable qu'à partir du {} : vérifiez l'horloge de \
+                 l'ordinateur ou attendez cette date",
+                debut.format("%d/%m/%Y")
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Erreur::Certificat {
+            chemin: chemin.to_path_buf(),
+            message,
+        })
+    }
+
     /// The signer's certificate.
     pub fn signataire(&self) -> &Certificate {
         &self.chaine[0]

@@ -66,10 +66,11 @@ fn moment_de_signature() -> chrono::DateTime<chrono::Utc> {
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let certificat = match &args.certificat {
-        Some(chemin) => Some(archive::certificat::Certificat::charger(
-            chemin,
-            &mot_de_passe(chemin)?,
-        )?),
+        Some(chemin) => {
+            let c = archive::certificat::Certificat::charger(chemin, &mot_de_passe(chemin)?)?;
+            c.verifier_validite(chemin, chrono::Utc::now())?;
+            Some(c)
+        }
         None => None,
     };
     let sceau = certificat.as_ref().map(|certificat| archive::Sceau {
