@@ -238,3 +238,27 @@ fn not_an_archive_is_a_french_error() {
         String::from_utf8_lossy(&v.stderr)
     );
 }
+
+#[test]
+fn a_hand_edited_manifest_with_odd_digests_is_reported_not_a_crash() {
+    let dir = commun::temp();
+    let (classe, scans) = preparer(dir.path());
+    let (_, zip) = archiver(dir.path(), &classe, &scans, "archive");
+    let mut contenu = entrees(&zip);
+    let (_, json) = contenu
+        .iter_mut()
+        .find(|(n, _)| n == "manifeste.json")
+        .unwrap();
+    let mut m: Manifeste = serde_json::from_slice(json).unwrap();
+    let cible = m.fichiers[0].chemin.clone();
+    m.fichiers[0].sha256 = "é".into();
+    *json = serde_json::to_vec_pretty(&m).unwrap();
+    reecrire(&zip, &contenu);
+    let v = siodoc(&["verifier-archive", zip.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1));
+    let sortie = String::from_utf8_lossy(&v.stdout);
+    assert!(
+        sortie.contains(&format!("{cible} : MODIFIÉ (SHA-256 attendu é…, trouvé ")),
+        "{sortie}"
+    );
+}

@@ -112,6 +112,11 @@ pub struct Archive {
     pub remarques: Vec<Remarque>,
 }
 
+/// The first 16 characters of a digest, for messages; the manifest may hold anything.
+fn debut(empreinte: &str) -> String {
+    empreinte.chars().take(16).collect()
+}
+
 fn hex(octets: &[u8]) -> String {
     octets.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -588,8 +593,8 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
                         chemin: f.chemin.clone(),
                         detail: format!(
                             "SHA-256 attendu {}…, trouvé {}…",
-                            &f.sha256[..16],
-                            &s256[..16]
+                            debut(&f.sha256),
+                            debut(&s256)
                         ),
                     });
                 }
