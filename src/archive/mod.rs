@@ -542,7 +542,16 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
     let manifeste: Manifeste =
         serde_json::from_slice(&manifeste_octets).map_err(|e| Erreur::Lecture {
             chemin: chemin.to_path_buf(),
-            detail: format!("« {MANIFESTE} » illisible ({e})"),
+            detail: format!(
+                "« {MANIFESTE} » illisible, ligne {}, colonne {} : {}",
+                e.line(),
+                e.column(),
+                // serde_json appends the position, already given above.
+                crate::erreur::traduire_serde(
+                    e.to_string().split(" at line ").next().unwrap_or_default(),
+                    None
+                )
+            ),
         })?;
     let sommes = fichiers
         .remove(SOMMES)
