@@ -16,7 +16,8 @@ fn siodoc(args: &[&str]) -> Output {
 }
 
 /// A generated 2026 class and a scans folder: one scan named after a candidate, one after a
-/// N°, one matching nobody, one matching two candidates.
+/// N°, one in a subfolder named after a candidate, one matching nobody, one matching two
+/// candidates; and system files that are not scans.
 fn preparer(dir: &Path) -> (PathBuf, PathBuf) {
     let sortie = dir.join("sortie");
     let echantillon = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
@@ -41,6 +42,11 @@ fn preparer(dir: &Path) -> (PathBuf, PathBuf) {
     .unwrap();
     std::fs::write(scans.join("026000102_tableau_signe.pdf"), &un_pdf).unwrap();
     std::fs::write(scans.join("scan-sans-nom.pdf"), &un_pdf).unwrap();
+    // A subfolder named after the candidate, and what Windows and macOS leave in folders.
+    std::fs::create_dir(scans.join("Hugo BERNARD")).unwrap();
+    std::fs::write(scans.join("Hugo BERNARD/attestation signée.pdf"), &un_pdf).unwrap();
+    std::fs::write(scans.join(".DS_Store"), b"\0\0\0\x01Bud1").unwrap();
+    std::fs::write(scans.join("Hugo BERNARD/Thumbs.db"), b"vignettes").unwrap();
     std::fs::write(
         scans.join("martin-lea-et-bernard-hugo-026000101-026000102.pdf"),
         &un_pdf,
@@ -109,7 +115,7 @@ fn archive_lists_every_file_matches_scans_and_is_reproducible() {
     )
     .unwrap();
     assert_eq!(manifeste.session, 2026);
-    assert_eq!(manifeste.fichiers.len(), 58 + 4);
+    assert_eq!(manifeste.fichiers.len(), 58 + 5);
     let par_chemin = |c: &str| {
         manifeste
             .fichiers
@@ -130,6 +136,18 @@ fn archive_lists_every_file_matches_scans_and_is_reproducible() {
         Some("026000102")
     );
     assert_eq!(par_chemin("non-attribués/scan-sans-nom.pdf").candidat, None);
+    assert_eq!(
+        par_chemin("BTS SIO 26/BERNARD_Hugo_026000102/scans/Hugo BERNARD/attestation signée.pdf")
+            .candidat
+            .as_deref(),
+        Some("026000102")
+    );
+    assert!(
+        !manifeste
+            .fichiers
+            .iter()
+            .any(|f| f.chemin.contains("DS_Store") || f.chemin.contains("Thumbs"))
+    );
     let tableau = par_chemin("BTS SIO 26/MARTIN_Léa_026000101/tableau-de-synthese.pdf");
     assert_eq!(
         (
@@ -189,7 +207,7 @@ fn verifier_archive_names_the_changed_and_the_missing_file() {
     let v = siodoc(&["verifier-archive", zip.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&v.stdout).contains("les 62 fichiers correspondent au manifeste")
+        String::from_utf8_lossy(&v.stdout).contains("les 63 fichiers correspondent au manifeste")
     );
 
     // One byte of one PDF flipped inside the ZIP.

@@ -130,7 +130,52 @@ fn fichier(
     }
 }
 
-/// Where a scan goes, from its file name: the `scans/` folder of the one candidate whose N° or
+/// The files under the scans folder, subfolders included, as (path relative to the folder with
+/// `/` separators, full path), sorted. Hidden files and the thumbnails caches Windows and macOS
+/// leave behind (Thumbs.db, desktop.ini, .DS_Store) are not scans.
+fn lister_scans(dossier: &Path) -> Result<Vec<(String, PathBuf)>, Erreur> {
+    fn parcourir(
+        base: &Path,
+        d: &Path,
+        sortie: &mut Vec<(String, PathBuf)>,
+    ) -> std::io::Result<()> {
+        for e in std::fs::read_dir(d)? {
+            let p = e?.path();
+            let nom = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let systeme = nom.starts_with('.')
+                || nom.eq_ignore_ascii_case("thumbs.db")
+                || nom.eq_ignore_ascii_case("desktop.ini");
+            if systeme {
+                continue;
+            }
+            if p.is_dir() {
+                parcourir(base, &p, sortie)?;
+            } else if p.is_file() {
+                let relatif = p
+                    .strip_prefix(base)
+                    .unwrap_or(&p)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                sortie.push((relatif, p));
+            }
+        }
+        Ok(())
+    }
+    let mut scans = Vec::new();
+    parcourir(dossier, dossier, &mut scans).map_err(|e| Erreur::Lecture {
+        chemin: dossier.to_path_buf(),
+        detail: io_fr(&e),
+    })?;
+    scans.sort();
+    Ok(scans)
+}
+
+/// Where a scan goes, from its path under the scans folder (file and subfolder names): the `scans/` folder of the one candidate whose N° or
 /// NOM and prénom (accents, case and separators ignored) it holds; else `non-attribués/`, with
 /// the reason. Returns the path in the archive, the candidate's N° and that reason.
 fn rattacher(
@@ -266,22 +311,8 @@ pub fn archiver(
                 candidats.entry(c.numero.clone()).or_insert((c, dossier));
             }
         }
-        let mut noms: Vec<PathBuf> = std::fs::read_dir(dossier_scans)
-            .map_err(|e| Erreur::Lecture {
-                chemin: dossier_scans.to_path_buf(),
-                detail: io_fr(&e),
-            })?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        noms.sort();
         let candidats: Vec<_> = candidats.into_values().collect();
-        for p in noms {
-            let nom = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for (nom, p) in lister_scans(dossier_scans)? {
             let (chemin, candidat, raison) = rattacher(&nom, &candidats);
             if let Some(raison) = raison {
                 remarques.push(Remarque::ScanNonAttribue {
