@@ -280,3 +280,23 @@ fn a_hand_edited_manifest_with_odd_digests_is_reported_not_a_crash() {
         "{sortie}"
     );
 }
+
+#[test]
+fn a_generated_document_missing_from_the_class_folder_says_to_regenerate() {
+    let dir = commun::temp();
+    let (classe, scans) = preparer(dir.path());
+    let absent = classe.join("MARTIN_Léa_026000101/fiche-2.pdf");
+    std::fs::remove_file(&absent).unwrap();
+    let (o, zip) = archiver(dir.path(), &classe, &scans, "archive");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        format!(
+            "siodoc : erreur : impossible de lire « {} » : document absent alors que \
+             siodoc-index.json le liste ; relancez siodoc generer pour refaire le dossier de la \
+             classe, puis archivez de nouveau",
+            absent.display()
+        )
+    );
+    assert!(!zip.exists(), "pas d'archive incomplète");
+}

@@ -251,7 +251,21 @@ pub fn archiver(
     let lus = index
         .fichiers
         .iter()
-        .map(|e| Ok((e, lire(&racine.join(&e.chemin))?)))
+        .map(|e| {
+            let chemin = racine.join(&e.chemin);
+            let octets = std::fs::read(&chemin).map_err(|err| Erreur::Lecture {
+                chemin: chemin.clone(),
+                detail: if err.kind() == std::io::ErrorKind::NotFound {
+                    format!(
+                        "document absent alors que {INDEX} le liste ; relancez siodoc generer \
+                         pour refaire le dossier de la classe, puis archivez de nouveau"
+                    )
+                } else {
+                    io_fr(&err)
+                },
+            })?;
+            Ok((e, octets))
+        })
         .collect::<Result<Vec<_>, Erreur>>()?;
     // Check and sign in parallel: RSA signing dominates a sealed run.
     let traites: Vec<_> = lus
