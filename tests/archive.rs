@@ -299,4 +299,10 @@ fn a_generated_document_missing_from_the_class_folder_says_to_regenerate() {
         )
     );
     assert!(!zip.exists(), "pas d'archive incomplète");
+    // Nor the temporary file it was being written to.
+    let restes: Vec<_> = std::fs::read_dir(zip.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(restes.is_empty(), "{restes:?}");
 }

@@ -15,8 +15,10 @@ use super::{
 };
 use crate::classeur::schema::normaliser;
 use crate::erreur::{Erreur, io_fr};
+use crate::fichier::ecrire_atomique_avec;
 use crate::rendu::formulaires::Identite;
 use crate::rendu::generation::{EntreeIndex, INDEX};
+use crate::rendu::nommage::assainir;
 
 /// A sealing certificate and the time written in each signature.
 pub struct Sceau<'a> {
@@ -65,7 +67,8 @@ struct Index {
 }
 
 pub struct Archive {
-    pub zip: Vec<u8>,
+    /// The ZIP written.
+    pub chemin: PathBuf,
     pub manifeste: Manifeste,
     pub remarques: Vec<Remarque>,
 }
@@ -217,23 +220,91 @@ fn rattacher(
     }
 }
 
+/// One file to archive: where it is read, where it goes in the archive, what it is.
+struct Piece {
+    source: PathBuf,
+    chemin: String,
+    candidat: Option<String>,
+    document: String,
+    /// A document siodoc generated: listed by the index, signed when sealing. Scans are
+    /// archived as they came.
+    genere: bool,
+}
+
+/// Files read, checked and signed at once: enough work for every core, little memory.
+const LOT: usize = 64;
+
+/// Reads, checks and (when sealing) signs one file.
+fn traiter(
+    piece: &Piece,
+    sceau: Option<&Sceau>,
+    session: u16,
+) -> Result<(Vec<u8>, Fichier, Vec<Remarque>), Erreur> {
+    let mut octets = std::fs::read(&piece.source).map_err(|err| Erreur::Lecture {
+        chemin: piece.source.clone(),
+        detail: if piece.genere && err.kind() == std::io::ErrorKind::NotFound {
+            format!(
+                "document absent alors que {INDEX} le liste ; relancez siodoc generer pour \
+                 refaire le dossier de la classe, puis archivez de nouveau"
+            )
+        } else {
+            io_fr(&err)
+        },
+    })?;
+    let mut remarques = Vec::new();
+    let mut signature = None;
+    if piece.chemin.to_lowercase().ends_with(".pdf") {
+        match pdf_lisible(&octets) {
+            Err(detail) => remarques.push(Remarque::PdfIllisible {
+                fichier: piece.chemin.clone(),
+                detail,
+            }),
+            Ok(()) => {
+                if let Some(sceau) = sceau.filter(|_| piece.genere) {
+                    match pades::signer(&octets, sceau.certificat, sceau.moment) {
+                        Ok(signe) => {
+                            octets = signe;
+                            signature = Some(PADES.to_string());
+                        }
+                        Err(detail) => remarques.push(Remarque::SignatureImpossible {
+                            fichier: piece.chemin.clone(),
+                            detail,
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    let mut f = fichier(
+        &piece.chemin,
+        &octets,
+        piece.candidat.clone(),
+        &piece.document,
+        session,
+    );
+    f.signature = signature;
+    Ok((octets, f, remarques))
+}
+
 /// Builds the archive of a class folder written by `siodoc generer` (it holds `siodoc-index.json`),
-/// with the scans of `scans` matched to candidates by N° or by NOM and prénom in their file name.
-/// With a `sceau`, every generated PDF is signed (PAdES B-B) and so is the manifest; the scans
-/// are archived as they came.
+/// with the scans of `scans` matched to candidates by N° or by NOM and prénom in their file name,
+/// and writes it as `<classe>.zip` in `dossier_sortie`. With a `sceau`, every generated PDF is
+/// signed (PAdES B-B) and so is the manifest; the scans are archived as they came.
+///
+/// Files are streamed into the ZIP a batch at a time, so memory does not grow with the class;
+/// the ZIP appears under its name only once complete.
 pub fn archiver(
     dossier_classe: &Path,
     scans: Option<&Path>,
     sceau: Option<&Sceau>,
+    dossier_sortie: &Path,
 ) -> Result<Archive, Erreur> {
-    let lire = |p: &Path| {
-        std::fs::read(p).map_err(|e| Erreur::Lecture {
-            chemin: p.to_path_buf(),
-            detail: io_fr(&e),
-        })
-    };
     let chemin_index = dossier_classe.join(INDEX);
-    let index: Index = serde_json::from_slice(&lire(&chemin_index)?).map_err(|e| Erreur::Lecture {
+    let octets_index = std::fs::read(&chemin_index).map_err(|e| Erreur::Lecture {
+        chemin: chemin_index.clone(),
+        detail: io_fr(&e),
+    })?;
+    let index: Index = serde_json::from_slice(&octets_index).map_err(|e| Erreur::Lecture {
         chemin: chemin_index.clone(),
         detail: format!(
             "index de siodoc illisible ({e}) ; passez le dossier d'une classe produit par siodoc generer \
@@ -247,72 +318,18 @@ pub fn archiver(
         .unwrap_or(0) as u16;
     // Index paths are relative to the output folder, the parent of the class folder.
     let racine = dossier_classe.parent().unwrap_or(Path::new("."));
-    let mut contenu: BTreeMap<String, (Vec<u8>, Fichier)> = BTreeMap::new();
-    let lus = index
+    let mut pieces: Vec<Piece> = index
         .fichiers
         .iter()
-        .map(|e| {
-            let chemin = racine.join(&e.chemin);
-            let octets = std::fs::read(&chemin).map_err(|err| Erreur::Lecture {
-                chemin: chemin.clone(),
-                detail: if err.kind() == std::io::ErrorKind::NotFound {
-                    format!(
-                        "document absent alors que {INDEX} le liste ; relancez siodoc generer \
-                         pour refaire le dossier de la classe, puis archivez de nouveau"
-                    )
-                } else {
-                    io_fr(&err)
-                },
-            })?;
-            Ok((e, octets))
-        })
-        .collect::<Result<Vec<_>, Erreur>>()?;
-    // Check and sign in parallel: RSA signing dominates a sealed run.
-    let traites: Vec<_> = lus
-        .into_par_iter()
-        .map(|(e, octets)| {
-            let mut remarques = Vec::new();
-            let mut signature = None;
-            let mut octets = octets;
-            if e.chemin.ends_with(".pdf") {
-                match pdf_lisible(&octets) {
-                    Err(detail) => remarques.push(Remarque::PdfIllisible {
-                        fichier: e.chemin.clone(),
-                        detail,
-                    }),
-                    Ok(()) => {
-                        if let Some(sceau) = sceau {
-                            match pades::signer(&octets, sceau.certificat, sceau.moment) {
-                                Ok(signe) => {
-                                    octets = signe;
-                                    signature = Some(PADES.to_string());
-                                }
-                                Err(detail) => remarques.push(Remarque::SignatureImpossible {
-                                    fichier: e.chemin.clone(),
-                                    detail,
-                                }),
-                            }
-                        }
-                    }
-                }
-            }
-            let mut f = fichier(
-                &e.chemin,
-                &octets,
-                e.candidat.as_ref().map(|c| c.numero.clone()),
-                &e.document,
-                session,
-            );
-            f.signature = signature;
-            (octets, f, remarques)
+        .map(|e| Piece {
+            source: racine.join(&e.chemin),
+            chemin: e.chemin.clone(),
+            candidat: e.candidat.as_ref().map(|c| c.numero.clone()),
+            document: e.document.clone(),
+            genere: true,
         })
         .collect();
     let mut remarques = Vec::new();
-    for (octets, f, r) in traites {
-        remarques.extend(r);
-        contenu.insert(f.chemin.clone(), (octets, f));
-    }
-
     if let Some(dossier_scans) = scans {
         // Each candidate once, with the folder of its documents.
         let mut candidats: BTreeMap<String, (&Identite, String)> = BTreeMap::new();
@@ -326,7 +343,7 @@ pub fn archiver(
             }
         }
         let candidats: Vec<_> = candidats.into_values().collect();
-        for (nom, p) in lister_scans(dossier_scans)? {
+        for (nom, source) in lister_scans(dossier_scans)? {
             let (chemin, candidat, raison) = rattacher(&nom, &candidats);
             if let Some(raison) = raison {
                 remarques.push(Remarque::ScanNonAttribue {
@@ -334,86 +351,105 @@ pub fn archiver(
                     raison,
                 });
             }
-            let octets = lire(&p)?;
-            if nom.to_lowercase().ends_with(".pdf")
-                && let Err(detail) = pdf_lisible(&octets)
-            {
-                remarques.push(Remarque::PdfIllisible {
-                    fichier: chemin.clone(),
-                    detail,
-                });
-            }
-            let f = fichier(&chemin, &octets, candidat, "scan", session);
-            contenu.insert(chemin, (octets, f));
+            pieces.push(Piece {
+                source,
+                chemin,
+                candidat,
+                document: "scan".into(),
+                genere: false,
+            });
         }
     }
+    pieces.sort_by(|a, b| a.chemin.cmp(&b.chemin));
 
-    let manifeste = Manifeste {
-        siodoc: env!("CARGO_PKG_VERSION").to_string(),
-        classe: index.classe.clone(),
-        session,
-        profil: index.profil.clone(),
-        sceau: sceau.map(|s| s.certificat.titulaire()),
-        fichiers: contenu.values().map(|(_, f)| f.clone()).collect(),
+    std::fs::create_dir_all(dossier_sortie).map_err(|e| Erreur::Ecriture {
+        chemin: dossier_sortie.to_path_buf(),
+        detail: io_fr(&e),
+    })?;
+    let cible = dossier_sortie.join(format!("{}.zip", assainir(&index.classe)));
+    let erreur_zip = |e: zip::result::ZipError| Erreur::Ecriture {
+        chemin: cible.clone(),
+        detail: format!("archive ZIP impossible à constituer (détail : {e})"),
     };
-    let manifeste_json = serde_json::to_vec_pretty(&manifeste).unwrap_or_default();
-    let mut sommes = String::new();
-    for (_, f) in contenu.values() {
-        sommes.push_str(&format!("{}  {}\n", f.sha256, f.chemin));
-    }
-    sommes.push_str(&format!(
-        "{}  {MANIFESTE}\n",
-        hex(&Sha256::digest(&manifeste_json))
-    ));
-    let signature_manifeste = match sceau {
-        Some(s) => {
-            let p7s =
-                cms::signer(s.certificat, &Sha256::digest(&manifeste_json)).map_err(|detail| {
-                    Erreur::Ecriture {
-                        chemin: PathBuf::from(SIGNATURE_MANIFESTE),
-                        detail: format!("signature du manifeste impossible ({detail})"),
-                    }
-                })?;
-            sommes.push_str(&format!(
-                "{}  {SIGNATURE_MANIFESTE}\n",
-                hex(&Sha256::digest(&p7s))
-            ));
-            Some(p7s)
-        }
-        None => None,
-    };
-
-    // Sorted entries, fixed dates and permissions: the same content gives the same ZIP bytes.
+    // Fixed dates and permissions, files in path order then the manifest, SHA256SUMS and the
+    // manifest's signature: the same content gives the same ZIP bytes.
     let date =
         zip::DateTime::from_date_and_time(session.max(1980), 6, 1, 0, 0, 0).unwrap_or_default();
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(date)
         .unix_permissions(0o644);
-    let erreur_zip = |e: zip::result::ZipError| Erreur::Ecriture {
-        chemin: PathBuf::from(format!("{}.zip", index.classe)),
-        detail: format!("archive ZIP impossible à constituer (détail : {e})"),
-    };
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut entrees: Vec<(String, Vec<u8>)> =
-        contenu.into_iter().map(|(c, (o, _))| (c, o)).collect();
-    entrees.push((MANIFESTE.to_string(), manifeste_json));
-    entrees.push((SOMMES.to_string(), sommes.into_bytes()));
-    if let Some(p7s) = signature_manifeste {
-        entrees.push((SIGNATURE_MANIFESTE.to_string(), p7s));
-    }
-    entrees.sort_by(|a, b| a.0.cmp(&b.0));
-    for (chemin, octets) in &entrees {
-        zip.start_file(chemin.as_str(), options)
+    let ajouter = |zip: &mut zip::ZipWriter<std::fs::File>, chemin: &str, octets: &[u8]| {
+        // PDF, XLSX and images are compressed already, in part: the fastest deflate level
+        // gets most of what is left to gain.
+        let niveau = match chemin.rsplit('.').next().map(str::to_lowercase).as_deref() {
+            Some("pdf" | "xlsx" | "zip" | "jpg" | "jpeg" | "png") => Some(1),
+            _ => None,
+        };
+        zip.start_file(chemin, options.compression_level(niveau))
             .map_err(erreur_zip)?;
         zip.write_all(octets).map_err(|e| Erreur::Ecriture {
-            chemin: PathBuf::from(chemin),
+            chemin: cible.clone(),
             detail: io_fr(&e),
-        })?;
-    }
-    let zip = zip.finish().map_err(erreur_zip)?.into_inner();
+        })
+    };
+
+    let manifeste = ecrire_atomique_avec(&cible, |fichier| {
+        let mut zip = zip::ZipWriter::new(fichier);
+        let mut fichiers = Vec::with_capacity(pieces.len());
+        for lot in pieces.chunks(LOT) {
+            // Check and sign in parallel: RSA signing dominates a sealed run.
+            let traites: Vec<_> = lot.par_iter().map(|p| traiter(p, sceau, session)).collect();
+            for t in traites {
+                let (octets, f, r) = t?;
+                remarques.extend(r);
+                ajouter(&mut zip, &f.chemin, &octets)?;
+                fichiers.push(f);
+            }
+        }
+        let manifeste = Manifeste {
+            siodoc: env!("CARGO_PKG_VERSION").to_string(),
+            classe: index.classe.clone(),
+            session,
+            profil: index.profil.clone(),
+            sceau: sceau.map(|s| s.certificat.titulaire()),
+            fichiers,
+        };
+        let manifeste_json = serde_json::to_vec_pretty(&manifeste).unwrap_or_default();
+        let mut sommes = String::new();
+        for f in &manifeste.fichiers {
+            sommes.push_str(&format!("{}  {}\n", f.sha256, f.chemin));
+        }
+        sommes.push_str(&format!(
+            "{}  {MANIFESTE}\n",
+            hex(&Sha256::digest(&manifeste_json))
+        ));
+        let signature_manifeste = match sceau {
+            Some(s) => {
+                let p7s = cms::signer(s.certificat, &Sha256::digest(&manifeste_json)).map_err(
+                    |detail| Erreur::Ecriture {
+                        chemin: cible.clone(),
+                        detail: format!("signature du manifeste impossible ({detail})"),
+                    },
+                )?;
+                sommes.push_str(&format!(
+                    "{}  {SIGNATURE_MANIFESTE}\n",
+                    hex(&Sha256::digest(&p7s))
+                ));
+                Some(p7s)
+            }
+            None => None,
+        };
+        ajouter(&mut zip, MANIFESTE, &manifeste_json)?;
+        ajouter(&mut zip, SOMMES, sommes.as_bytes())?;
+        if let Some(p7s) = signature_manifeste {
+            ajouter(&mut zip, SIGNATURE_MANIFESTE, &p7s)?;
+        }
+        zip.finish().map_err(erreur_zip)?;
+        Ok(manifeste)
+    })?;
     Ok(Archive {
-        zip,
+        chemin: cible,
         manifeste,
         remarques,
     })

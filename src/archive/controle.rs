@@ -1,12 +1,12 @@
 //! Checking an archive: every digest against the manifest and SHA256SUMS, every signature.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{MANIFESTE, Manifeste, SIGNATURE_MANIFESTE, SOMMES, cms, debut, hex, pades};
+use super::{Fichier, MANIFESTE, Manifeste, SIGNATURE_MANIFESTE, SOMMES, cms, debut, hex, pades};
 use crate::erreur::{Erreur, io_fr};
 
 /// What a check found wrong with one file.
@@ -37,61 +37,153 @@ impl std::fmt::Display for Ecart {
     }
 }
 
-/// The files of an archive, from a ZIP or an extracted folder. A file that cannot be read
-/// (a corrupted ZIP entry) comes back as an error text.
-fn contenu_archive(chemin: &Path) -> Result<BTreeMap<String, Result<Vec<u8>, String>>, Erreur> {
-    let illisible = |detail: String| Erreur::Lecture {
-        chemin: chemin.to_path_buf(),
-        detail,
-    };
-    let mut fichiers = BTreeMap::new();
-    if chemin.is_dir() {
-        fn parcourir(
-            base: &Path,
-            d: &Path,
-            sortie: &mut BTreeMap<String, Result<Vec<u8>, String>>,
-        ) -> std::io::Result<()> {
-            for e in std::fs::read_dir(d)? {
-                let p = e?.path();
-                if p.is_dir() {
-                    parcourir(base, &p, sortie)?;
-                } else {
-                    let relatif = p
-                        .strip_prefix(base)
-                        .unwrap_or(&p)
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    sortie.insert(relatif, std::fs::read(&p).map_err(|e| io_fr(&e)));
-                }
-            }
-            Ok(())
+/// An archive being checked: a ZIP, or the folder it was extracted to. Files are read one at a
+/// time, so checking a large class takes little memory.
+enum Source {
+    Dossier(std::path::PathBuf),
+    Zip(zip::ZipArchive<std::fs::File>),
+}
+
+impl Source {
+    fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
+        let illisible = |detail: String| Erreur::Lecture {
+            chemin: chemin.to_path_buf(),
+            detail,
+        };
+        if chemin.is_dir() {
+            return Ok(Source::Dossier(chemin.to_path_buf()));
         }
-        parcourir(chemin, chemin, &mut fichiers).map_err(|e| illisible(io_fr(&e)))?;
-    } else {
         let f = std::fs::File::open(chemin).map_err(|e| illisible(io_fr(&e)))?;
-        let mut zip = zip::ZipArchive::new(f)
-            .map_err(|e| illisible(format!("ce n'est pas une archive ZIP lisible ({e})")))?;
-        for i in 0..zip.len() {
-            let mut entree = match zip.by_index(i) {
-                Ok(e) => e,
-                Err(e) => return Err(illisible(format!("entrée {i} illisible ({e})"))),
-            };
-            if entree.is_dir() {
-                continue;
+        zip::ZipArchive::new(f)
+            .map(Source::Zip)
+            .map_err(|e| illisible(format!("ce n'est pas une archive ZIP lisible ({e})")))
+    }
+
+    /// One file by its path in the archive; `None` when absent, an error text when it cannot be
+    /// read (a corrupted ZIP entry).
+    fn lire(&mut self, nom: &str) -> Option<Result<Vec<u8>, String>> {
+        match self {
+            Source::Dossier(d) => {
+                let p = d.join(nom);
+                p.is_file()
+                    .then(|| std::fs::read(&p).map_err(|e| io_fr(&e)))
             }
-            let nom = entree
-                .name()
-                .map(|n| n.to_string())
-                .map_err(|e| illisible(format!("nom d'entrée {i} illisible ({e})")))?;
-            let mut octets = Vec::new();
-            let lu = entree
-                .read_to_end(&mut octets)
-                .map(|_| octets)
-                .map_err(|e| format!("données corrompues : {e}"));
-            fichiers.insert(nom, lu);
+            Source::Zip(z) => {
+                let mut entree = z.by_name(nom).ok()?;
+                let mut octets = Vec::new();
+                Some(
+                    entree
+                        .read_to_end(&mut octets)
+                        .map(|_| octets)
+                        .map_err(|e| format!("données corrompues : {e}")),
+                )
+            }
         }
     }
-    Ok(fichiers)
+
+    /// Calls `visiter` with the path and the content of every file, one after the other.
+    fn parcourir(
+        &mut self,
+        chemin: &Path,
+        mut visiter: impl FnMut(String, Result<Vec<u8>, String>),
+    ) -> Result<(), Erreur> {
+        let illisible = |detail: String| Erreur::Lecture {
+            chemin: chemin.to_path_buf(),
+            detail,
+        };
+        match self {
+            Source::Dossier(base) => {
+                fn descendre(
+                    base: &Path,
+                    d: &Path,
+                    visiter: &mut dyn FnMut(String, Result<Vec<u8>, String>),
+                ) -> std::io::Result<()> {
+                    let mut entrees: Vec<_> = std::fs::read_dir(d)?
+                        .map(|e| e.map(|e| e.path()))
+                        .collect::<Result<_, _>>()?;
+                    entrees.sort();
+                    for p in entrees {
+                        if p.is_dir() {
+                            descendre(base, &p, visiter)?;
+                        } else {
+                            let relatif = p
+                                .strip_prefix(base)
+                                .unwrap_or(&p)
+                                .to_string_lossy()
+                                .replace('\\', "/");
+                            visiter(relatif, std::fs::read(&p).map_err(|e| io_fr(&e)));
+                        }
+                    }
+                    Ok(())
+                }
+                let base = base.clone();
+                descendre(&base, &base, &mut visiter).map_err(|e| illisible(io_fr(&e)))
+            }
+            Source::Zip(z) => {
+                for i in 0..z.len() {
+                    let mut entree = z
+                        .by_index(i)
+                        .map_err(|e| illisible(format!("entrée {i} illisible ({e})")))?;
+                    if entree.is_dir() {
+                        continue;
+                    }
+                    let nom = entree
+                        .name()
+                        .map(|n| n.to_string())
+                        .map_err(|e| illisible(format!("nom d'entrée {i} illisible ({e})")))?;
+                    let mut octets = Vec::new();
+                    let lu = entree
+                        .read_to_end(&mut octets)
+                        .map(|_| octets)
+                        .map_err(|e| format!("données corrompues : {e}"));
+                    visiter(nom, lu);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What is wrong with one file listed by the manifest, from its bytes.
+fn controler_fichier(
+    f: &Fichier,
+    octets: &[u8],
+    sceau_annonce: Option<&String>,
+) -> (Vec<Ecart>, bool) {
+    let mut ecarts = Vec::new();
+    let (s256, s512) = (hex(&Sha256::digest(octets)), hex(&Sha512::digest(octets)));
+    if octets.len() as u64 != f.taille || s256 != f.sha256 || s512 != f.sha512 {
+        ecarts.push(Ecart::Modifie {
+            chemin: f.chemin.clone(),
+            detail: format!(
+                "SHA-256 attendu {}…, trouvé {}…",
+                debut(&f.sha256),
+                debut(&s256)
+            ),
+        });
+    }
+    let mut signature_valide = false;
+    if f.signature.is_some() {
+        let invalide = |detail: String| Ecart::SignatureInvalide {
+            chemin: f.chemin.clone(),
+            detail,
+        };
+        match pades::verifier(octets) {
+            pades::EtatSignature::Valide(s) if sceau_annonce == Some(&s.titulaire) => {
+                signature_valide = true
+            }
+            pades::EtatSignature::Valide(s) => ecarts.push(invalide(format!(
+                "signé par « {} », le manifeste annonce « {} »",
+                s.titulaire,
+                sceau_annonce.map_or("aucun sceau", |s| s.as_str())
+            ))),
+            pades::EtatSignature::Absente => ecarts.push(invalide(
+                "le manifeste l'annonce signé, aucune signature trouvée".into(),
+            )),
+            pades::EtatSignature::Invalide(detail) => ecarts.push(invalide(detail)),
+        }
+    }
+    (ecarts, signature_valide)
 }
 
 /// What checking an archive found.
@@ -108,8 +200,8 @@ pub struct Controle {
 /// Recomputes every digest of an archive against its manifest and its SHA256SUMS, and checks
 /// every signature: the PDFs the manifest says are signed, and the manifest's own.
 pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
-    let mut fichiers = contenu_archive(chemin)?;
-    let manifeste_octets = match fichiers.remove(MANIFESTE) {
+    let mut source = Source::ouvrir(chemin)?;
+    let manifeste_octets = match source.lire(MANIFESTE) {
         Some(Ok(o)) => o,
         _ => {
             return Err(Erreur::Lecture {
@@ -134,13 +226,13 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
                 )
             ),
         })?;
-    let sommes = fichiers
-        .remove(SOMMES)
+    let sommes = source
+        .lire(SOMMES)
         .and_then(Result::ok)
         .map(|o| String::from_utf8_lossy(&o).into_owned());
+    let signature_manifeste = source.lire(SIGNATURE_MANIFESTE);
+
     let mut ecarts = Vec::new();
-    let mut signatures_valides = 0;
-    let signature_manifeste = fichiers.remove(SIGNATURE_MANIFESTE);
     let mut sceau = None;
     match &signature_manifeste {
         Some(Ok(p7s)) => match cms::verifier(p7s, &Sha256::digest(&manifeste_octets)) {
@@ -167,62 +259,49 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
         }),
         None => {}
     }
-    for f in &manifeste.fichiers {
-        match fichiers.remove(&f.chemin) {
+
+    // Each file once, in archive order; what is found goes to its place in the manifest so that
+    // the report follows the manifest's order.
+    let position: HashMap<&str, usize> = manifeste
+        .fichiers
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.chemin.as_str(), i))
+        .collect();
+    let mut constats: Vec<Option<Vec<Ecart>>> = vec![None; manifeste.fichiers.len()];
+    let mut inattendus = Vec::new();
+    let mut signatures_valides = 0;
+    source.parcourir(chemin, |nom, lu| {
+        if [MANIFESTE, SOMMES, SIGNATURE_MANIFESTE].contains(&nom.as_str()) {
+            return;
+        }
+        let Some(&i) = position.get(nom.as_str()) else {
+            inattendus.push(Ecart::Inattendu { chemin: nom });
+            return;
+        };
+        let f = &manifeste.fichiers[i];
+        constats[i] = Some(match lu {
+            Err(detail) => vec![Ecart::Modifie {
+                chemin: f.chemin.clone(),
+                detail,
+            }],
+            Ok(octets) => {
+                let (e, valide) = controler_fichier(f, &octets, manifeste.sceau.as_ref());
+                signatures_valides += usize::from(valide);
+                e
+            }
+        });
+    })?;
+    for (f, constat) in manifeste.fichiers.iter().zip(constats) {
+        match constat {
             None => ecarts.push(Ecart::Manquant {
                 chemin: f.chemin.clone(),
             }),
-            Some(Err(detail)) => ecarts.push(Ecart::Modifie {
-                chemin: f.chemin.clone(),
-                detail,
-            }),
-            Some(Ok(o)) => {
-                let (s256, s512) = (hex(&Sha256::digest(&o)), hex(&Sha512::digest(&o)));
-                if o.len() as u64 != f.taille || s256 != f.sha256 || s512 != f.sha512 {
-                    ecarts.push(Ecart::Modifie {
-                        chemin: f.chemin.clone(),
-                        detail: format!(
-                            "SHA-256 attendu {}…, trouvé {}…",
-                            debut(&f.sha256),
-                            debut(&s256)
-                        ),
-                    });
-                }
-                if f.signature.is_some() {
-                    match pades::verifier(&o) {
-                        pades::EtatSignature::Valide(s)
-                            if manifeste.sceau.as_ref() == Some(&s.titulaire) =>
-                        {
-                            signatures_valides += 1
-                        }
-                        pades::EtatSignature::Valide(s) => ecarts.push(Ecart::SignatureInvalide {
-                            chemin: f.chemin.clone(),
-                            detail: format!(
-                                "signé par « {} », le manifeste annonce « {} »",
-                                s.titulaire,
-                                manifeste.sceau.as_deref().unwrap_or("aucun sceau")
-                            ),
-                        }),
-                        pades::EtatSignature::Absente => ecarts.push(Ecart::SignatureInvalide {
-                            chemin: f.chemin.clone(),
-                            detail: "le manifeste l'annonce signé, aucune signature trouvée".into(),
-                        }),
-                        pades::EtatSignature::Invalide(detail) => {
-                            ecarts.push(Ecart::SignatureInvalide {
-                                chemin: f.chemin.clone(),
-                                detail,
-                            })
-                        }
-                    }
-                }
-            }
+            Some(e) => ecarts.extend(e),
         }
     }
-    for chemin in fichiers.keys() {
-        ecarts.push(Ecart::Inattendu {
-            chemin: chemin.clone(),
-        });
-    }
+    ecarts.extend(inattendus);
+
     // SHA256SUMS must agree with the manifest, itself included.
     match sommes {
         None => ecarts.push(Ecart::Manquant {
@@ -243,11 +322,9 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
                 } else if nom == SIGNATURE_MANIFESTE {
                     attendu_signature.as_deref()
                 } else {
-                    manifeste
-                        .fichiers
-                        .iter()
-                        .find(|f| f.chemin == nom)
-                        .map(|f| f.sha256.as_str())
+                    position
+                        .get(nom)
+                        .map(|&i| manifeste.fichiers[i].sha256.as_str())
                 };
                 if attendue != Some(somme) {
                     ecarts.push(Ecart::Modifie {

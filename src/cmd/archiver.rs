@@ -77,14 +77,13 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         certificat,
         moment: moment_de_signature(),
     });
-    let a = archive::archiver(&args.classe, args.scans.as_deref(), sceau.as_ref())?;
-    let nom = siodoc::rendu::nommage::assainir(&a.manifeste.classe);
-    let cible = args.sortie.join(format!("{nom}.zip"));
-    std::fs::create_dir_all(&args.sortie).map_err(|e| Erreur::Ecriture {
-        chemin: args.sortie.clone(),
-        detail: siodoc::erreur::io_fr(&e),
-    })?;
-    siodoc::fichier::ecrire_atomique(&cible, &a.zip)?;
+    let a = archive::archiver(
+        &args.classe,
+        args.scans.as_deref(),
+        sceau.as_ref(),
+        &args.sortie,
+    )?;
+    let cible = &a.chemin;
     for r in &a.remarques {
         eprintln!("{r}");
     }
