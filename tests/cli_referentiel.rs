@@ -251,3 +251,37 @@ fn argument_errors_are_in_french() {
     assert!(stdout(&o).contains("Utilisation : siodoc referentiel"));
     assert!(stdout(&o).contains("Codes de sortie"));
 }
+
+#[test]
+fn every_help_is_in_french() {
+    // « Arguments » and « Options », clap's headings, are French words too.
+    for commande in [
+        "generer",
+        "verifier",
+        "modele",
+        "modeles",
+        "referentiel",
+        "archiver",
+        "verifier-archive",
+    ] {
+        let o = siodoc(&[commande, "--help"]);
+        assert!(o.status.success(), "{commande}");
+        let aide = stdout(&o);
+        assert!(
+            aide.contains(&format!("Utilisation : siodoc {commande}")),
+            "{aide}"
+        );
+        for anglais in [
+            "[default:",
+            "[possible values",
+            "Usage:",
+            "Print help",
+            "Print version",
+        ] {
+            assert!(
+                !aide.contains(anglais),
+                "{commande} --help : « {anglais} »\n{aide}"
+            );
+        }
+    }
+}

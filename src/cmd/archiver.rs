@@ -17,12 +17,13 @@ pub struct Args {
     #[arg(long, value_name = "DOSSIER")]
     scans: Option<PathBuf>,
 
-    /// Dossier où écrire l'archive <classe>.zip.
+    /// Dossier où écrire l'archive <classe>.zip (par défaut : archive).
     #[arg(
         short = 'o',
         long = "sortie",
         value_name = "DOSSIER",
-        default_value = "archive"
+        default_value = "archive",
+        hide_default_value = true
     )]
     sortie: PathBuf,
 

@@ -18,12 +18,13 @@ pub struct Args {
     /// Le classeur de classe (XLSX, XLSM, XLS, ODS) ou le dossier de ses fichiers CSV.
     classeur: PathBuf,
 
-    /// Dossier de sortie.
+    /// Dossier de sortie (par défaut : sortie).
     #[arg(
         short = 'o',
         long = "sortie",
         value_name = "DOSSIER",
-        default_value = "sortie"
+        default_value = "sortie",
+        hide_default_value = true
     )]
     sortie: PathBuf,
 
