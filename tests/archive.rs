@@ -306,3 +306,34 @@ fn a_generated_document_missing_from_the_class_folder_says_to_regenerate() {
         .collect();
     assert!(restes.is_empty(), "{restes:?}");
 }
+
+#[test]
+fn the_output_folder_instead_of_a_class_folder_names_the_classes() {
+    let dir = commun::temp();
+    let (classe, _) = preparer(dir.path());
+    let sortie = classe.parent().unwrap();
+    let o = siodoc(&["archiver", sortie.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        format!(
+            "siodoc : erreur : impossible de lire « {} » : pas de siodoc-index.json ici, mais ce \
+             dossier contient les classes « BTS SIO 26 » : passez l'une d'elles, par exemple « {} »",
+            sortie.display(),
+            classe.display()
+        )
+    );
+    let fichier = dir.path().join("un-fichier");
+    std::fs::write(&fichier, "").unwrap();
+    let o = siodoc(&[
+        "archiver",
+        classe.to_str().unwrap(),
+        "-o",
+        fichier.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("c'est un fichier ; -o attend le dossier où écrire l'archive")
+    );
+}

@@ -286,6 +286,40 @@ fn traiter(
     Ok((octets, f, remarques))
 }
 
+/// Why a folder has no index, and what to pass instead: often the output folder itself, whose
+/// subfolders are the classes.
+fn index_absent(dossier: &Path) -> String {
+    if !dossier.is_dir() {
+        return "dossier introuvable ; passez le dossier d'une classe produit par siodoc \
+                generer (par exemple sortie/<classe>)"
+            .into();
+    }
+    let mut classes: Vec<String> = std::fs::read_dir(dossier)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join(INDEX).is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    classes.sort();
+    match classes.first() {
+        Some(premiere) => format!(
+            "pas de {INDEX} ici, mais ce dossier contient les classes {} : passez l'une \
+             d'elles, par exemple « {} »",
+            classes
+                .iter()
+                .map(|c| format!("« {c} »"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            dossier.join(premiere).display()
+        ),
+        None => format!(
+            "pas de {INDEX} : ce n'est pas le dossier d'une classe produit par siodoc generer \
+             (par exemple sortie/<classe>)"
+        ),
+    }
+}
+
 /// Builds the archive of a class folder written by `siodoc generer` (it holds `siodoc-index.json`),
 /// with the scans of `scans` matched to candidates by N° or by NOM and prénom in their file name,
 /// and writes it as `<classe>.zip` in `dossier_sortie`. With a `sceau`, every generated PDF is
@@ -300,9 +334,18 @@ pub fn archiver(
     dossier_sortie: &Path,
 ) -> Result<Archive, Erreur> {
     let chemin_index = dossier_classe.join(INDEX);
-    let octets_index = std::fs::read(&chemin_index).map_err(|e| Erreur::Lecture {
-        chemin: chemin_index.clone(),
-        detail: io_fr(&e),
+    let octets_index = std::fs::read(&chemin_index).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Erreur::Lecture {
+                chemin: dossier_classe.to_path_buf(),
+                detail: index_absent(dossier_classe),
+            }
+        } else {
+            Erreur::Lecture {
+                chemin: chemin_index.clone(),
+                detail: io_fr(&e),
+            }
+        }
     })?;
     let index: Index = serde_json::from_slice(&octets_index).map_err(|e| Erreur::Lecture {
         chemin: chemin_index.clone(),
@@ -362,6 +405,12 @@ pub fn archiver(
     }
     pieces.sort_by(|a, b| a.chemin.cmp(&b.chemin));
 
+    if dossier_sortie.is_file() {
+        return Err(Erreur::Ecriture {
+            chemin: dossier_sortie.to_path_buf(),
+            detail: "c'est un fichier ; -o attend le dossier où écrire l'archive".into(),
+        });
+    }
     std::fs::create_dir_all(dossier_sortie).map_err(|e| Erreur::Ecriture {
         chemin: dossier_sortie.to_path_buf(),
         detail: io_fr(&e),
