@@ -326,12 +326,14 @@ fn index_absent(dossier: &Path) -> String {
 /// signed (PAdES B-B) and so is the manifest; the scans are archived as they came.
 ///
 /// Files are streamed into the ZIP a batch at a time, so memory does not grow with the class;
-/// the ZIP appears under its name only once complete.
+/// the ZIP appears under its name only once complete. `avancement` hears (files archived, files
+/// in all) after each batch.
 pub fn archiver(
     dossier_classe: &Path,
     scans: Option<&Path>,
     sceau: Option<&Sceau>,
     dossier_sortie: &Path,
+    avancement: &dyn Fn(usize, usize),
 ) -> Result<Archive, Erreur> {
     let chemin_index = dossier_classe.join(INDEX);
     let octets_index = std::fs::read(&chemin_index).map_err(|e| {
@@ -455,6 +457,7 @@ pub fn archiver(
                 ajouter(&mut zip, &f.chemin, &octets)?;
                 fichiers.push(f);
             }
+            avancement(fichiers.len(), pieces.len());
         }
         let manifeste = Manifeste {
             siodoc: env!("CARGO_PKG_VERSION").to_string(),

@@ -1,5 +1,6 @@
 //! `siodoc archiver` and `siodoc verifier-archive`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -78,12 +79,31 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         certificat,
         moment: moment_de_signature(),
     });
+    // A bar on a terminal only: archiving a large sealed class takes seconds.
+    let barre = indicatif::ProgressBar::new(0);
+    if std::io::stderr().is_terminal() {
+        barre.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} fichiers archivés ({eta} restantes)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        barre.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let avancement = |fait: usize, total: usize| {
+        barre.set_length(total as u64);
+        barre.set_position(fait as u64);
+    };
     let a = archive::archiver(
         &args.classe,
         args.scans.as_deref(),
         sceau.as_ref(),
         &args.sortie,
-    )?;
+        &avancement,
+    );
+    barre.finish_and_clear();
+    let a = a?;
     let cible = &a.chemin;
     for r in &a.remarques {
         eprintln!("{r}");
