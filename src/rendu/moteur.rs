@@ -16,6 +16,9 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+/// A rendered PDF and the layout warnings Typst gave for it.
+pub type PdfRendu = (Vec<u8>, Vec<String>);
+
 /// The fonts of `fonts/`, embedded: OFL fonts only, system fonts are never looked at.
 pub const POLICES: [(&str, &[u8]); 5] = [
     (
@@ -183,7 +186,7 @@ impl Moteur {
         modele: &str,
         donnees: &[u8],
         options: &OptionsPdf,
-    ) -> Result<(Vec<u8>, Vec<String>), ErreurRendu> {
+    ) -> Result<PdfRendu, ErreurRendu> {
         let (doc, avertissements) = self.compiler(modele, donnees, options.date)?;
         let opts = PdfOptions {
             ident: Smart::Custom(options.identifiant.clone()),
@@ -214,7 +217,7 @@ impl Moteur {
         modele: &str,
         lot: &[DocumentLot],
         options: &OptionsPdf,
-    ) -> Vec<Result<(Vec<u8>, Vec<String>), ErreurRendu>> {
+    ) -> Vec<Result<PdfRendu, ErreurRendu>> {
         let seul = |d: &DocumentLot| {
             let opts = OptionsPdf {
                 identifiant: d.identifiant.clone(),
