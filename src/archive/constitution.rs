@@ -543,6 +543,11 @@ mod tests {
             )
         );
         assert_eq!(vers("NGUYEN_ZOE.pdf").1.as_deref(), Some("026000102"));
+        // A name written by macOS: « é » as « e » and a combining accent.
+        assert_eq!(
+            vers("Zoe\u{301} N'Guyen.pdf").1.as_deref(),
+            Some("026000102")
+        );
         assert_eq!(vers("scan 026000103.pdf").1.as_deref(), Some("026000103"));
         // The family name alone is not enough: MARTIN is two candidates.
         let (chemin, candidat, raison) = vers("MARTIN.pdf");
