@@ -393,6 +393,59 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     assert!(!erreurs.contains("certificat"), "{erreurs}");
     assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
 
+    // An elliptic-curve key is refused with a message that says RSA is needed.
+    for etape in [
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ec.pem",
+            "-out",
+            "ec-cert.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=EC",
+        ][..],
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "ec.pem",
+            "-in",
+            "ec-cert.pem",
+            "-out",
+            "ec.p12",
+            "-passout",
+            "pass:secret",
+        ],
+    ] {
+        let o = outil("openssl", etape, dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            dir.path().join("ec.p12").to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    assert_eq!(a.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&a.stderr).contains(
+            "la clé privée n'est pas une clé RSA : siodoc ne sait signer qu'avec une clé RSA"
+        ),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+
     // An expired certificate (issued by `openssl ca` with dates in the past) is refused.
     std::fs::write(
         dir.path().join("ca.cnf"),
