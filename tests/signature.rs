@@ -225,12 +225,46 @@ fn sealed_archive_is_accepted_by_pdfsig_openssl_and_verifier_archive() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).contains("manifeste.json.p7s: OK"));
 
+    // The certificate's validity period, as OpenSSL reads it.
+    let dates = outil(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            "cert.pem",
+            "-noout",
+            "-startdate",
+            "-enddate",
+        ],
+        dir.path(),
+    );
+    let dates = String::from_utf8_lossy(&dates.stdout).into_owned();
+    let date = |cle: &str| {
+        let texte = dates
+            .lines()
+            .find_map(|l| l.strip_prefix(cle))
+            .unwrap()
+            .trim()
+            .to_string();
+        chrono::NaiveDateTime::parse_from_str(&texte, "%b %e %H:%M:%S %Y GMT")
+            .unwrap()
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let validite = format!(
+        "(certificat valable du {} au {})",
+        date("notBefore="),
+        date("notAfter=")
+    );
     for cible in [&zip, &extrait] {
         let v = siodoc(&["verifier-archive", cible.to_str().unwrap()], None);
         let sortie = String::from_utf8_lossy(&v.stdout);
         assert_eq!(v.status.code(), Some(0), "{sortie}");
         assert!(
-            sortie.contains("Signatures valides : 43 PDF (PAdES B-B) et le manifeste"),
+            sortie.contains(&format!(
+                "Signatures valides : 43 PDF (PAdES B-B) et le manifeste, tous par \
+                 « O=siodoc,CN=Lycée Jules-Verne (essai) » {validite}"
+            )),
             "{sortie}"
         );
     }

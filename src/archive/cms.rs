@@ -31,6 +31,9 @@ const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
 pub struct Signataire {
     /// Distinguished name of the signing certificate, « CN=…,O=… ».
     pub titulaire: String,
+    /// Validity period of that certificate, as « JJ/MM/AAAA ».
+    pub valable_du: String,
+    pub valable_au: String,
 }
 
 fn sha256_id() -> AlgorithmIdentifierOwned {
@@ -212,7 +215,16 @@ pub fn verifier(signature_der: &[u8], empreinte: &[u8]) -> Result<Signataire, St
     VerifyingKey::<Sha256>::new(cle)
         .verify(&signe, &signature)
         .map_err(|_| "signature invalide : elle ne correspond pas au certificat".to_string())?;
+    let date = |t: &x509_cert::time::Time| {
+        chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
+            .unwrap_or_default()
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let validite = cert.tbs_certificate().validity();
     Ok(Signataire {
         titulaire: cert.tbs_certificate().subject().to_string(),
+        valable_du: date(&validite.not_before),
+        valable_au: date(&validite.not_after),
     })
 }

@@ -194,7 +194,7 @@ pub struct Controle {
     /// PDF signatures that checked out.
     pub signatures_valides: usize,
     /// Who signed the manifest, when its signature checked out.
-    pub sceau: Option<String>,
+    pub sceau: Option<cms::Signataire>,
 }
 
 /// Recomputes every digest of an archive against its manifest and its SHA256SUMS, and checks
@@ -236,7 +236,7 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
     let mut sceau = None;
     match &signature_manifeste {
         Some(Ok(p7s)) => match cms::verifier(p7s, &Sha256::digest(&manifeste_octets)) {
-            Ok(s) if manifeste.sceau.as_ref() == Some(&s.titulaire) => sceau = Some(s.titulaire),
+            Ok(s) if manifeste.sceau.as_ref() == Some(&s.titulaire) => sceau = Some(s),
             Ok(s) => ecarts.push(Ecart::SignatureInvalide {
                 chemin: MANIFESTE.into(),
                 detail: format!(

@@ -166,12 +166,16 @@ pub fn verifier(args: ArgsVerification) -> Result<ExitCode, Erreur> {
             args.archive.display(),
             manifeste.fichiers.len()
         );
-        if let Some(titulaire) = &controle.sceau {
+        if let Some(s) = &controle.sceau {
             println!(
-                "Signatures valides : {} PDF ({}) et le manifeste, tous par « {titulaire} ». \
-                 La confiance dans ce certificat reste à établir (autorité, validité).",
+                "Signatures valides : {} PDF ({}) et le manifeste, tous par « {} » \
+                 (certificat valable du {} au {}). La confiance dans ce certificat reste à \
+                 établir (autorité, révocation).",
                 controle.signatures_valides,
-                archive::PADES
+                archive::PADES,
+                s.titulaire,
+                s.valable_du,
+                s.valable_au
             );
         }
         Ok(ExitCode::SUCCESS)
