@@ -427,34 +427,32 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     assert!(!erreurs.contains("certificat"), "{erreurs}");
     assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
 
-    // An elliptic-curve key is refused with a message that says RSA is needed.
+    // An Ed25519 key is refused with a message that says which keys work.
     for etape in [
         &[
             "req",
             "-x509",
             "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
+            "ed25519",
             "-nodes",
             "-keyout",
-            "ec.pem",
+            "ed.pem",
             "-out",
-            "ec-cert.pem",
+            "ed-cert.pem",
             "-days",
             "30",
             "-subj",
-            "/CN=EC",
+            "/CN=Ed",
         ][..],
         &[
             "pkcs12",
             "-export",
             "-inkey",
-            "ec.pem",
+            "ed.pem",
             "-in",
-            "ec-cert.pem",
+            "ed-cert.pem",
             "-out",
-            "ec.p12",
+            "ed.p12",
             "-passout",
             "pass:secret",
         ],
@@ -467,14 +465,15 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             "archiver",
             classe.to_str().unwrap(),
             "--certificat",
-            dir.path().join("ec.p12").to_str().unwrap(),
+            dir.path().join("ed.p12").to_str().unwrap(),
         ],
         Some("secret"),
     );
     assert_eq!(a.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&a.stderr).contains(
-            "la clé privée n'est pas une clé RSA : siodoc ne sait signer qu'avec une clé RSA"
+            "la clé privée n'est ni une clé RSA ni une clé ECDSA P-256 : siodoc ne sait signer \
+             qu'avec l'une d'elles"
         ),
         "{}",
         String::from_utf8_lossy(&a.stderr)
@@ -658,4 +657,108 @@ fn sealed_archive_is_reproducible_with_source_date_epoch() {
         pdf.windows(moment.len()).any(|w| w == moment),
         "heure de signature absente"
     );
+}
+
+#[test]
+fn an_ecdsa_p256_certificate_seals_too() {
+    let dir = commun::temp();
+    let classe = generer("samples/classe-2020.xlsx", &dir.path().join("sortie"));
+    for etape in [
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ec.pem",
+            "-out",
+            "ec-cert.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Cachet EC/O=siodoc",
+        ][..],
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "ec.pem",
+            "-in",
+            "ec-cert.pem",
+            "-out",
+            "ec.p12",
+            "-passout",
+            "pass:secret",
+        ],
+    ] {
+        let o = outil("openssl", etape, dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let archive = dir.path().join("archive");
+    let a = siodoc(
+        &[
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            dir.path().join("ec.p12").to_str().unwrap(),
+            "-o",
+            archive.to_str().unwrap(),
+        ],
+        Some("secret"),
+    );
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let zip = std::fs::read_dir(&archive)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let v = siodoc(&["verifier-archive", zip.to_str().unwrap()], None);
+    let sortie = String::from_utf8_lossy(&v.stdout);
+    assert_eq!(v.status.code(), Some(0), "{sortie}");
+    assert!(sortie.contains("« O=siodoc,CN=Cachet EC »"), "{sortie}");
+
+    // Poppler and OpenSSL accept the ECDSA signatures too.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let nom_pdf = (0..z.len())
+        .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+        .find(|n| n.ends_with(".pdf"))
+        .unwrap();
+    let mut extraire = |nom: &str| -> PathBuf {
+        let mut o = Vec::new();
+        z.by_name(nom).unwrap().read_to_end(&mut o).unwrap();
+        let p = dir.path().join(nom.rsplit('/').next().unwrap());
+        std::fs::write(&p, o).unwrap();
+        p
+    };
+    let pdf = extraire(&nom_pdf);
+    let rapport = pdfsig(&pdf);
+    assert!(
+        rapport.contains("Signature Validation: Signature is Valid."),
+        "{rapport}"
+    );
+    extraire("manifeste.json");
+    extraire("manifeste.json.p7s");
+    let o = outil(
+        "openssl",
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "manifeste.json.p7s",
+            "-content",
+            "manifeste.json",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -9,9 +9,15 @@ use x509_cert::Certificate;
 
 use crate::erreur::{Erreur, io_fr};
 
+/// The private key: RSA, the usual case, or ECDSA on P-256.
+pub(crate) enum Cle {
+    Rsa(PrivateKey),
+    P256(p256::ecdsa::SigningKey),
+}
+
 /// What signs: the private key, the signer's certificate first, then the rest of its chain.
 pub struct Certificat {
-    pub(crate) cle: PrivateKey,
+    pub(crate) cle: Cle,
     pub(crate) chaine: Vec<Certificate>,
 }
 
@@ -58,12 +64,17 @@ impl Certificat {
                     .into(),
             )
         })?;
-        let cle = PrivateKey::from_pkcs8_der(trousseau.key().as_der()).map_err(|_| {
-            erreur(
-                "la clé privée n'est pas une clé RSA : siodoc ne sait signer qu'avec une clé RSA"
-                    .into(),
-            )
-        })?;
+        let pkcs8 = trousseau.key().as_der();
+        let cle = match PrivateKey::from_pkcs8_der(pkcs8) {
+            Ok(k) => Cle::Rsa(k),
+            Err(_) => Cle::P256(p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).map_err(|_| {
+                erreur(
+                    "la clé privée n'est ni une clé RSA ni une clé ECDSA P-256 : siodoc ne sait \
+                     signer qu'avec l'une d'elles"
+                        .into(),
+                )
+            })?),
+        };
         let chaine = trousseau
             .certs()
             .iter()

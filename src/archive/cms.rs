@@ -20,7 +20,7 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
-use super::certificat::Certificat;
+use super::certificat::{Certificat, Cle};
 
 /// id-aa-signingCertificateV2 (RFC 5035).
 const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
@@ -106,9 +106,33 @@ pub fn signer(certificat: &Certificat, empreinte: &[u8]) -> Result<Vec<u8>, Stri
     }
     // The signature covers the attributes encoded as a SET, not with the [0] tag they carry
     // in SignerInfo (RFC 5652, 5.4).
-    let signature: Signature = SigningKey::<Sha256>::new(certificat.cle.clone())
-        .try_sign(&attributs.to_der().map_err(texte)?)
-        .map_err(|e| format!("signature RSA impossible ({e})"))?;
+    let a_signer = attributs.to_der().map_err(texte)?;
+    let impossible = |e: rsa::signature::Error| format!("signature impossible ({e})");
+    let (signature, algorithme) = match &certificat.cle {
+        Cle::Rsa(cle) => {
+            let s: Signature = SigningKey::<Sha256>::new(cle.clone())
+                .try_sign(&a_signer)
+                .map_err(impossible)?;
+            (
+                s.to_vec(),
+                AlgorithmIdentifierOwned {
+                    oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+                    parameters: Some(der::asn1::Null.into()),
+                },
+            )
+        }
+        // RFC 6979 nonces: the same input gives the same signature, as with RSA.
+        Cle::P256(cle) => {
+            let s: p256::ecdsa::Signature = cle.try_sign(&a_signer).map_err(impossible)?;
+            (
+                s.to_der().as_bytes().to_vec(),
+                AlgorithmIdentifierOwned {
+                    oid: rfc5912::ECDSA_WITH_SHA_256,
+                    parameters: None,
+                },
+            )
+        }
+    };
     let info = SignerInfo {
         version: CmsVersion::V1,
         sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
@@ -117,11 +141,8 @@ pub fn signer(certificat: &Certificat, empreinte: &[u8]) -> Result<Vec<u8>, Stri
         }),
         digest_alg: sha256_id(),
         signed_attrs: Some(attributs),
-        signature_algorithm: AlgorithmIdentifierOwned {
-            oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
-            parameters: Some(der::asn1::Null.into()),
-        },
-        signature: OctetString::new(signature.to_vec()).map_err(texte)?,
+        signature_algorithm: algorithme,
+        signature: OctetString::new(signature).map_err(texte)?,
         unsigned_attrs: None,
     };
     let mut certificats = SetOfVec::new();
@@ -207,14 +228,28 @@ pub fn verifier(signature_der: &[u8], empreinte: &[u8]) -> Result<Signataire, St
         .subject_public_key_info()
         .to_der()
         .map_err(illisible)?;
-    let cle = PublicKey::from_public_key_der(&spki)
-        .map_err(|_| "la clé du certificat n'est pas une clé RSA".to_string())?;
-    let signature = Signature::try_from(si.signature.as_bytes())
-        .map_err(|_| "valeur de signature illisible".to_string())?;
     let signe = attributs.to_der().map_err(illisible)?;
-    VerifyingKey::<Sha256>::new(cle)
-        .verify(&signe, &signature)
-        .map_err(|_| "signature invalide : elle ne correspond pas au certificat".to_string())?;
+    let invalide = || "signature invalide : elle ne correspond pas au certificat".to_string();
+    let algorithme = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .algorithm
+        .oid;
+    if algorithme == rfc5912::ID_EC_PUBLIC_KEY {
+        let cle = p256::ecdsa::VerifyingKey::from_public_key_der(&spki)
+            .map_err(|_| "clé elliptique du certificat non prise en charge (P-256 attendue)")?;
+        let signature = p256::ecdsa::Signature::from_der(si.signature.as_bytes())
+            .map_err(|_| "valeur de signature illisible".to_string())?;
+        cle.verify(&signe, &signature).map_err(|_| invalide())?;
+    } else {
+        let cle = PublicKey::from_public_key_der(&spki)
+            .map_err(|_| "la clé du certificat n'est ni RSA ni ECDSA P-256".to_string())?;
+        let signature = Signature::try_from(si.signature.as_bytes())
+            .map_err(|_| "valeur de signature illisible".to_string())?;
+        VerifyingKey::<Sha256>::new(cle)
+            .verify(&signe, &signature)
+            .map_err(|_| invalide())?;
+    }
     let date = |t: &x509_cert::time::Time| {
         chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
             .unwrap_or_default()
