@@ -1,4 +1,4 @@
-//! The sealing certificate: an RSA key and its chain, read from a PKCS#12 (.p12, .pfx) file.
+//! The sealing certificate: an RSA or ECDSA P-256 key and its chain, read from a PKCS#12 (.p12, .pfx) file.
 
 use std::path::Path;
 

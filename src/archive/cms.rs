@@ -1,6 +1,7 @@
 //! Detached CMS signatures (RFC 5652) in the CAdES-BES form PAdES B-B asks for: SHA-256, RSA
-//! PKCS#1 v1.5, signed attributes content-type, message-digest and signing-certificate-v2, and
-//! no signing-time (PAdES puts the time in the PDF signature dictionary instead).
+//! PKCS#1 v1.5 or ECDSA P-256, signed attributes content-type, message-digest and
+//! signing-certificate-v2, and no signing-time (PAdES puts the time in the PDF signature
+//! dictionary instead).
 
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
