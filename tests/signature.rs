@@ -27,20 +27,44 @@ fn outil(programme: &str, args: &[&str], dossier: &Path) -> Output {
         .unwrap_or_else(|e| panic!("{programme} introuvable ({e}) : .ci/run l'installe"))
 }
 
+/// Runs openssl in `dossier`; it must succeed.
+fn openssl(args: &[&str], dossier: &Path) {
+    let o = outil("openssl", args, dossier);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// OpenSSL, an independent verifier, checks the manifest's detached signature in `dossier`.
+fn manifeste_accepte_par_openssl(dossier: &Path) {
+    openssl(
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "manifeste.json.p7s",
+            "-content",
+            "manifeste.json",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ],
+        dossier,
+    );
+}
+
 /// A self-signed RSA certificate and its key in a PKCS#12 file protected by « secret ».
 fn certificat(dir: &Path) -> PathBuf {
     let sujet = "/CN=Lycée Jules-Verne (essai)/O=siodoc";
-    let o = outil(
-        "openssl",
+    openssl(
         &[
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "cle.pem", "-out",
             "cert.pem", "-days", "30", "-utf8", "-subj", sujet,
         ],
         dir,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = outil(
-        "openssl",
+    openssl(
         &[
             "pkcs12",
             "-export",
@@ -55,7 +79,6 @@ fn certificat(dir: &Path) -> PathBuf {
         ],
         dir,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     dir.join("sceau.p12")
 }
 
@@ -201,25 +224,7 @@ fn sealed_archive_is_accepted_by_pdfsig_openssl_and_verifier_archive() {
     assert!(String::from_utf8_lossy(&texte.stdout).contains("MARTIN"));
 
     // OpenSSL checks the manifest's detached signature.
-    let o = outil(
-        "openssl",
-        &[
-            "cms",
-            "-verify",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "manifeste.json.p7s",
-            "-content",
-            "manifeste.json",
-            "-noverify",
-            "-out",
-            "/dev/null",
-        ],
-        &extrait,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    manifeste_accepte_par_openssl(&extrait);
     // And SHA256SUMS lists the signature too.
     let o = outil("sha256sum", &["-c", "SHA256SUMS"], &extrait);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
@@ -396,8 +401,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     );
     // A legacy export (RC2 and 3DES, SHA-1 MAC, as older Windows tools make) opens: the error
     // is then about the class folder, past the certificate.
-    let o = outil(
-        "openssl",
+    openssl(
         &[
             "pkcs12",
             "-export",
@@ -413,7 +417,6 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
         ],
         dir.path(),
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let a = siodoc(
         &[
             "archiver",
@@ -457,8 +460,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             "pass:secret",
         ],
     ] {
-        let o = outil("openssl", etape, dir.path());
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        openssl(etape, dir.path());
     }
     let a = siodoc(
         &[
@@ -531,8 +533,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             "pass:secret",
         ],
     ] {
-        let o = outil("openssl", etape, dir.path());
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        openssl(etape, dir.path());
     }
     let perime = dir.path().join("perime.p12");
     let a = siodoc(
@@ -694,8 +695,7 @@ fn an_ecdsa_p256_certificate_seals_too() {
             "pass:secret",
         ],
     ] {
-        let o = outil("openssl", etape, dir.path());
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        openssl(etape, dir.path());
     }
     let archive = dir.path().join("archive");
     let a = siodoc(
@@ -742,23 +742,5 @@ fn an_ecdsa_p256_certificate_seals_too() {
     );
     extraire("manifeste.json");
     extraire("manifeste.json.p7s");
-    let o = outil(
-        "openssl",
-        &[
-            "cms",
-            "-verify",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "manifeste.json.p7s",
-            "-content",
-            "manifeste.json",
-            "-noverify",
-            "-out",
-            "/dev/null",
-        ],
-        dir.path(),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    manifeste_accepte_par_openssl(dir.path());
 }
