@@ -54,6 +54,31 @@ fn manifeste_accepte_par_openssl(dossier: &Path) {
     );
 }
 
+/// `siodoc archiver CLASSE --certificat P12` with that password in the environment; these runs
+/// stop at the certificate or the class folder, before writing anything.
+fn sceller(classe: &str, p12: &str, mot_de_passe: Option<&str>) -> Output {
+    siodoc(&["archiver", classe, "--certificat", p12], mot_de_passe)
+}
+
+/// Exports a key and its certificate to a PKCS#12 file protected by « secret ».
+fn pkcs12(dossier: &Path, cle: &str, certificat: &str, p12: &str) {
+    openssl(
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            cle,
+            "-in",
+            certificat,
+            "-out",
+            p12,
+            "-passout",
+            "pass:secret",
+        ],
+        dossier,
+    );
+}
+
 /// A self-signed RSA certificate and its key in a PKCS#12 file protected by « secret ».
 fn certificat(dir: &Path) -> PathBuf {
     let sujet = "/CN=Lycée Jules-Verne (essai)/O=siodoc";
@@ -64,21 +89,7 @@ fn certificat(dir: &Path) -> PathBuf {
         ],
         dir,
     );
-    openssl(
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "cle.pem",
-            "-in",
-            "cert.pem",
-            "-out",
-            "sceau.p12",
-            "-passout",
-            "pass:secret",
-        ],
-        dir,
-    );
+    pkcs12(dir, "cle.pem", "cert.pem", "sceau.p12");
     dir.join("sceau.p12")
 }
 
@@ -367,13 +378,9 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     let p12 = certificat(dir.path());
     let classe = dir.path().join("classe");
     std::fs::create_dir(&classe).unwrap();
-    let a = siodoc(
-        &[
-            "archiver",
-            classe.to_str().unwrap(),
-            "--certificat",
-            p12.to_str().unwrap(),
-        ],
+    let a = sceller(
+        classe.to_str().unwrap(),
+        p12.to_str().unwrap(),
         Some("faux"),
     );
     assert_eq!(a.status.code(), Some(2));
@@ -384,13 +391,9 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             p12.display()
         )
     );
-    let a = siodoc(
-        &[
-            "archiver",
-            classe.to_str().unwrap(),
-            "--certificat",
-            dir.path().join("cert.pem").to_str().unwrap(),
-        ],
+    let a = sceller(
+        classe.to_str().unwrap(),
+        dir.path().join("cert.pem").to_str().unwrap(),
         Some("secret"),
     );
     assert_eq!(a.status.code(), Some(2));
@@ -417,13 +420,9 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
         ],
         dir.path(),
     );
-    let a = siodoc(
-        &[
-            "archiver",
-            classe.to_str().unwrap(),
-            "--certificat",
-            dir.path().join("ancien.p12").to_str().unwrap(),
-        ],
+    let a = sceller(
+        classe.to_str().unwrap(),
+        dir.path().join("ancien.p12").to_str().unwrap(),
         Some("secret"),
     );
     let erreurs = String::from_utf8_lossy(&a.stderr);
@@ -431,7 +430,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     assert!(erreurs.contains("siodoc-index.json"), "{erreurs}");
 
     // An Ed25519 key is refused with a message that says which keys work.
-    for etape in [
+    openssl(
         &[
             "req",
             "-x509",
@@ -446,29 +445,13 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             "30",
             "-subj",
             "/CN=Ed",
-        ][..],
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "ed.pem",
-            "-in",
-            "ed-cert.pem",
-            "-out",
-            "ed.p12",
-            "-passout",
-            "pass:secret",
         ],
-    ] {
-        openssl(etape, dir.path());
-    }
-    let a = siodoc(
-        &[
-            "archiver",
-            classe.to_str().unwrap(),
-            "--certificat",
-            dir.path().join("ed.p12").to_str().unwrap(),
-        ],
+        dir.path(),
+    );
+    pkcs12(dir.path(), "ed.pem", "ed-cert.pem", "ed.p12");
+    let a = sceller(
+        classe.to_str().unwrap(),
+        dir.path().join("ed.p12").to_str().unwrap(),
         Some("secret"),
     );
     assert_eq!(a.status.code(), Some(2));
@@ -520,29 +503,14 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
             "20200201000000Z",
             "-notext",
         ],
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "cle.pem",
-            "-in",
-            "perime.pem",
-            "-out",
-            "perime.p12",
-            "-passout",
-            "pass:secret",
-        ],
     ] {
         openssl(etape, dir.path());
     }
+    pkcs12(dir.path(), "cle.pem", "perime.pem", "perime.p12");
     let perime = dir.path().join("perime.p12");
-    let a = siodoc(
-        &[
-            "archiver",
-            classe.to_str().unwrap(),
-            "--certificat",
-            perime.to_str().unwrap(),
-        ],
+    let a = sceller(
+        classe.to_str().unwrap(),
+        perime.to_str().unwrap(),
         Some("secret"),
     );
     assert_eq!(a.status.code(), Some(2));
@@ -664,7 +632,7 @@ fn sealed_archive_is_reproducible_with_source_date_epoch() {
 fn an_ecdsa_p256_certificate_seals_too() {
     let dir = commun::temp();
     let classe = generer("samples/classe-2020.xlsx", &dir.path().join("sortie"));
-    for etape in [
+    openssl(
         &[
             "req",
             "-x509",
@@ -681,22 +649,10 @@ fn an_ecdsa_p256_certificate_seals_too() {
             "30",
             "-subj",
             "/CN=Cachet EC/O=siodoc",
-        ][..],
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "ec.pem",
-            "-in",
-            "ec-cert.pem",
-            "-out",
-            "ec.p12",
-            "-passout",
-            "pass:secret",
         ],
-    ] {
-        openssl(etape, dir.path());
-    }
+        dir.path(),
+    );
+    pkcs12(dir.path(), "ec.pem", "ec-cert.pem", "ec.p12");
     let archive = dir.path().join("archive");
     let a = siodoc(
         &[
