@@ -70,6 +70,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let certificat = match &args.certificat {
         Some(chemin) => {
             let c = archive::certificat::Certificat::charger(chemin, &mot_de_passe(chemin)?)?;
+            // Against the real clock: SOURCE_DATE_EPOCH only fixes the time written.
             c.verifier_validite(chemin, chrono::Utc::now())?;
             Some(c)
         }
