@@ -95,10 +95,6 @@ impl Certificat {
         maintenant: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Erreur> {
         let validite = self.signataire().tbs_certificate().validity();
-        let date = |t: &x509_cert::time::Time| {
-            chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
-                .unwrap_or_default()
-        };
         let (debut, fin) = (date(&validite.not_before), date(&validite.not_after));
         let message = if maintenant > fin {
             format!(
@@ -130,4 +126,9 @@ impl Certificat {
     pub fn titulaire(&self) -> String {
         self.signataire().tbs_certificate().subject().to_string()
     }
+}
+
+/// A certificate time as a chrono date (UTC).
+pub(crate) fn date(t: &x509_cert::time::Time) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0).unwrap_or_default()
 }

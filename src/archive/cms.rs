@@ -21,7 +21,7 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
-use super::certificat::{Certificat, Cle};
+use super::certificat::{self, Certificat, Cle};
 
 /// id-aa-signingCertificateV2 (RFC 5035).
 const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
@@ -251,12 +251,7 @@ pub fn verifier(signature_der: &[u8], empreinte: &[u8]) -> Result<Signataire, St
             .verify(&signe, &signature)
             .map_err(|_| invalide())?;
     }
-    let date = |t: &x509_cert::time::Time| {
-        chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
-            .unwrap_or_default()
-            .format("%d/%m/%Y")
-            .to_string()
-    };
+    let date = |t| certificat::date(t).format("%d/%m/%Y").to_string();
     let validite = cert.tbs_certificate().validity();
     Ok(Signataire {
         titulaire: cert.tbs_certificate().subject().to_string(),

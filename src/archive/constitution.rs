@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::{
     Fichier, MANIFESTE, Manifeste, NON_ATTRIBUES, PADES, SIGNATURE_MANIFESTE, SOMMES, certificat,
-    cms, hex, pades,
+    cms, fichiers_sous, hex, pades,
 };
 use crate::classeur::schema::normaliser;
 use crate::erreur::{Erreur, io_fr};
@@ -133,54 +133,24 @@ fn fichier(
     }
 }
 
-/// The files under the scans folder, subfolders included, as (path relative to the folder with
-/// `/` separators, full path), sorted. Hidden files and the thumbnails caches Windows and macOS
-/// leave behind (Thumbs.db, desktop.ini, .DS_Store) are not scans.
+/// The files under the scans folder, subfolders included, as (path relative to the folder,
+/// full path), sorted. Hidden files and the thumbnails caches Windows and macOS leave behind
+/// (Thumbs.db, desktop.ini, .DS_Store) are not scans.
 fn lister_scans(dossier: &Path) -> Result<Vec<(String, PathBuf)>, Erreur> {
-    fn parcourir(
-        base: &Path,
-        d: &Path,
-        sortie: &mut Vec<(String, PathBuf)>,
-    ) -> std::io::Result<()> {
-        for e in std::fs::read_dir(d)? {
-            let p = e?.path();
-            let nom = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let systeme = nom.starts_with('.')
-                || nom.eq_ignore_ascii_case("thumbs.db")
-                || nom.eq_ignore_ascii_case("desktop.ini");
-            if systeme {
-                continue;
-            }
-            if p.is_dir() {
-                parcourir(base, &p, sortie)?;
-            } else if p.is_file() {
-                let relatif = p
-                    .strip_prefix(base)
-                    .unwrap_or(&p)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                sortie.push((relatif, p));
-            }
-        }
-        Ok(())
-    }
-    let mut scans = Vec::new();
-    parcourir(dossier, dossier, &mut scans).map_err(|e| Erreur::Lecture {
+    let systeme = |nom: &str| {
+        nom.starts_with('.')
+            || nom.eq_ignore_ascii_case("thumbs.db")
+            || nom.eq_ignore_ascii_case("desktop.ini")
+    };
+    fichiers_sous(dossier, &systeme).map_err(|e| Erreur::Lecture {
         chemin: dossier.to_path_buf(),
         detail: io_fr(&e),
-    })?;
-    scans.sort();
-    Ok(scans)
+    })
 }
 
-/// Where a scan goes, from its path under the scans folder (file and subfolder names): the `scans/` folder of the one candidate whose N° or
-/// NOM and prénom (accents, case and separators ignored) it holds; else `non-attribués/`, with
-/// the reason. Returns the path in the archive, the candidate's N° and that reason.
+/// Where a scan goes, from its path under the scans folder (file and subfolder names): the
+/// `scans/` folder of the one candidate whose N° or NOM and prénom (accents, case and
+/// separators ignored) it holds; else `non-attribués/`, with the reason. Returns the path in the archive, the candidate's N° and that reason.
 fn rattacher(
     nom: &str,
     candidats: &[(&Identite, String)],

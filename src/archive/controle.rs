@@ -6,7 +6,10 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{Fichier, MANIFESTE, Manifeste, SIGNATURE_MANIFESTE, SOMMES, cms, debut, hex, pades};
+use super::{
+    Fichier, MANIFESTE, Manifeste, SIGNATURE_MANIFESTE, SOMMES, cms, debut, fichiers_sous, hex,
+    pades,
+};
 use crate::erreur::{Erreur, io_fr};
 
 /// What a check found wrong with one file.
@@ -93,31 +96,11 @@ impl Source {
         };
         match self {
             Source::Dossier(base) => {
-                fn descendre(
-                    base: &Path,
-                    d: &Path,
-                    visiter: &mut dyn FnMut(String, Result<Vec<u8>, String>),
-                ) -> std::io::Result<()> {
-                    let mut entrees: Vec<_> = std::fs::read_dir(d)?
-                        .map(|e| e.map(|e| e.path()))
-                        .collect::<Result<_, _>>()?;
-                    entrees.sort();
-                    for p in entrees {
-                        if p.is_dir() {
-                            descendre(base, &p, visiter)?;
-                        } else {
-                            let relatif = p
-                                .strip_prefix(base)
-                                .unwrap_or(&p)
-                                .to_string_lossy()
-                                .replace('\\', "/");
-                            visiter(relatif, std::fs::read(&p).map_err(|e| io_fr(&e)));
-                        }
-                    }
-                    Ok(())
+                let fichiers = fichiers_sous(base, &|_| false).map_err(|e| illisible(io_fr(&e)))?;
+                for (relatif, p) in fichiers {
+                    visiter(relatif, std::fs::read(&p).map_err(|e| io_fr(&e)));
                 }
-                let base = base.clone();
-                descendre(&base, &base, &mut visiter).map_err(|e| illisible(io_fr(&e)))
+                Ok(())
             }
             Source::Zip(z) => {
                 for i in 0..z.len() {

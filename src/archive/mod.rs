@@ -67,3 +67,46 @@ pub(crate) fn debut(empreinte: &str) -> String {
 pub(crate) fn hex(octets: &[u8]) -> String {
     octets.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The files under `dossier`, subfolders included, as (path relative to it with `/`
+/// separators, full path), sorted by that path; a file or folder whose name `ignorer` accepts is
+/// left out with its content.
+pub(crate) fn fichiers_sous(
+    dossier: &std::path::Path,
+    ignorer: &dyn Fn(&str) -> bool,
+) -> std::io::Result<Vec<(String, std::path::PathBuf)>> {
+    fn descendre(
+        base: &std::path::Path,
+        d: &std::path::Path,
+        ignorer: &dyn Fn(&str) -> bool,
+        sortie: &mut Vec<(String, std::path::PathBuf)>,
+    ) -> std::io::Result<()> {
+        for e in std::fs::read_dir(d)? {
+            let p = e?.path();
+            let nom = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if ignorer(&nom) {
+                continue;
+            }
+            if p.is_dir() {
+                descendre(base, &p, ignorer, sortie)?;
+            } else if p.is_file() {
+                let relatif = p
+                    .strip_prefix(base)
+                    .unwrap_or(&p)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                sortie.push((relatif, p));
+            }
+        }
+        Ok(())
+    }
+    let mut fichiers = Vec::new();
+    descendre(dossier, dossier, ignorer, &mut fichiers)?;
+    fichiers.sort();
+    Ok(fichiers)
+}
