@@ -1,6 +1,5 @@
 //! `siodoc archiver` and `siodoc verifier-archive`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,17 +80,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         moment: moment_de_signature(),
     });
     // A bar on a terminal only: archiving a large sealed class takes seconds.
-    let barre = indicatif::ProgressBar::new(0);
-    if std::io::stderr().is_terminal() {
-        barre.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} fichiers archivés ({eta} restantes)",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-    } else {
-        barre.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let barre = super::barre(0, "fichiers archivés");
     let avancement = |fait: usize, total: usize| {
         barre.set_length(total as u64);
         barre.set_position(fait as u64);

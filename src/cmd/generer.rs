@@ -153,17 +153,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     }
 
     let terminal = std::io::stderr().is_terminal();
-    let barre = indicatif::ProgressBar::new(if pdf { docs.len() as u64 } else { 0 });
-    if terminal {
-        barre.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} documents ({eta} restantes) {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-    } else {
-        barre.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let barre = super::barre(if pdf { docs.len() as u64 } else { 0 }, "documents");
     let total = docs.len();
     let fait = std::sync::atomic::AtomicUsize::new(0);
     let avancement = |a: Avancement| {

@@ -38,6 +38,24 @@ pub fn code_pour(e: &Erreur) -> ExitCode {
     })
 }
 
+/// A progress bar on stderr, drawn only when stderr is a terminal (a log file gets none);
+/// `quoi` names what is counted, such as « documents ».
+pub fn barre(longueur: u64, quoi: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let barre = indicatif::ProgressBar::new(longueur);
+    if std::io::stderr().is_terminal() {
+        barre.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {quoi} ({{eta}} restantes) {{msg}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        barre.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    barre
+}
+
 /// `--session` and `--profil`, shared by every command that needs a session profile.
 #[derive(clap::Args)]
 pub struct OptionsSession {
