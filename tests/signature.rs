@@ -60,6 +60,28 @@ fn sceller(classe: &str, p12: &str, mot_de_passe: Option<&str>) -> Output {
     siodoc(&["archiver", classe, "--certificat", p12], mot_de_passe)
 }
 
+/// The one file `archiver` wrote in `dossier`: the class's ZIP.
+fn seul_fichier(dossier: &Path) -> PathBuf {
+    let fichiers: Vec<_> = std::fs::read_dir(dossier)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(fichiers.len(), 1, "{fichiers:?}");
+    fichiers.into_iter().next().unwrap()
+}
+
+/// The French error of an archiving run that stops at the certificate `p12` (exit code 2).
+fn refus(classe: &Path, p12: &Path, mot_de_passe: &str) -> String {
+    let a = sceller(
+        classe.to_str().unwrap(),
+        p12.to_str().unwrap(),
+        Some(mot_de_passe),
+    );
+    let erreurs = String::from_utf8_lossy(&a.stderr).trim().to_string();
+    assert_eq!(a.status.code(), Some(2), "{erreurs}");
+    erreurs
+}
+
 /// Exports a key and its certificate to a PKCS#12 file protected by « secret ».
 fn pkcs12(dossier: &Path, cle: &str, certificat: &str, p12: &str) {
     openssl(
@@ -378,26 +400,14 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     let p12 = certificat(dir.path());
     let classe = dir.path().join("classe");
     std::fs::create_dir(&classe).unwrap();
-    let a = sceller(
-        classe.to_str().unwrap(),
-        p12.to_str().unwrap(),
-        Some("faux"),
-    );
-    assert_eq!(a.status.code(), Some(2));
     assert_eq!(
-        String::from_utf8_lossy(&a.stderr).trim(),
+        refus(&classe, &p12, "faux"),
         format!(
             "siodoc : erreur : certificat « {} » : mot de passe incorrect (ou fichier PKCS#12 endommagé)",
             p12.display()
         )
     );
-    let a = sceller(
-        classe.to_str().unwrap(),
-        dir.path().join("cert.pem").to_str().unwrap(),
-        Some("secret"),
-    );
-    assert_eq!(a.status.code(), Some(2));
-    let erreurs = String::from_utf8_lossy(&a.stderr);
+    let erreurs = refus(&classe, &dir.path().join("cert.pem"), "secret");
     assert!(
         erreurs.contains("ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible"),
         "{erreurs}"
@@ -449,19 +459,13 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
         dir.path(),
     );
     pkcs12(dir.path(), "ed.pem", "ed-cert.pem", "ed.p12");
-    let a = sceller(
-        classe.to_str().unwrap(),
-        dir.path().join("ed.p12").to_str().unwrap(),
-        Some("secret"),
-    );
-    assert_eq!(a.status.code(), Some(2));
+    let erreurs = refus(&classe, &dir.path().join("ed.p12"), "secret");
     assert!(
-        String::from_utf8_lossy(&a.stderr).contains(
+        erreurs.contains(
             "la clé privée n'est ni une clé RSA ni une clé ECDSA P-256 : siodoc ne sait signer \
              qu'avec l'une d'elles"
         ),
-        "{}",
-        String::from_utf8_lossy(&a.stderr)
+        "{erreurs}"
     );
 
     // An expired certificate (issued by `openssl ca` with dates in the past) is refused.
@@ -508,14 +512,8 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     }
     pkcs12(dir.path(), "cle.pem", "perime.pem", "perime.p12");
     let perime = dir.path().join("perime.p12");
-    let a = sceller(
-        classe.to_str().unwrap(),
-        perime.to_str().unwrap(),
-        Some("secret"),
-    );
-    assert_eq!(a.status.code(), Some(2));
     assert_eq!(
-        String::from_utf8_lossy(&a.stderr).trim(),
+        refus(&classe, &perime, "secret"),
         format!(
             "siodoc : erreur : certificat « {} » : le certificat a expiré le 01/02/2020 : les \
              signatures seraient refusées ; demandez un certificat en cours de validité",
@@ -576,7 +574,7 @@ fn sealed_archive_is_reproducible_with_source_date_epoch() {
     let dir = commun::temp();
     let classe = generer("samples/classe-2020.xlsx", &dir.path().join("sortie"));
     let p12 = certificat(dir.path());
-    let sceller = |cible: &str, epoque: &str| -> Vec<u8> {
+    let sceller_a = |cible: &str, epoque: &str| -> Vec<u8> {
         let archive = dir.path().join(cible);
         let o = Command::new(commun::siodoc_bin())
             .args([
@@ -592,17 +590,12 @@ fn sealed_archive_is_reproducible_with_source_date_epoch() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let zip = std::fs::read_dir(&archive)
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path();
+        let zip = seul_fichier(&archive);
         std::fs::read(zip).unwrap()
     };
-    let a = sceller("a", "1780000000");
-    let b = sceller("b", "1780000000");
-    let c = sceller("c", "1780000060");
+    let a = sceller_a("a", "1780000000");
+    let b = sceller_a("b", "1780000000");
+    let c = sceller_a("c", "1780000060");
     assert!(
         a == b,
         "mêmes fichiers, même certificat, même instant : mêmes octets"
@@ -666,12 +659,7 @@ fn an_ecdsa_p256_certificate_seals_too() {
         Some("secret"),
     );
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-    let zip = std::fs::read_dir(&archive)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let zip = seul_fichier(&archive);
     let v = siodoc(&["verifier-archive", zip.to_str().unwrap()], None);
     let sortie = String::from_utf8_lossy(&v.stdout);
     assert_eq!(v.status.code(), Some(0), "{sortie}");

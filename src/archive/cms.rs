@@ -44,32 +44,15 @@ fn sha256_id() -> AlgorithmIdentifierOwned {
     }
 }
 
-/// DER of one TLV: a short helper for the one structure cms does not model.
-fn tlv(tag: u8, contenu: &[u8]) -> Vec<u8> {
-    let mut v = vec![tag];
-    let n = contenu.len();
-    if n < 0x80 {
-        v.push(n as u8);
-    } else {
-        let octets: Vec<u8> = n
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        v.push(0x80 | octets.len() as u8);
-        v.extend(octets);
-    }
-    v.extend_from_slice(contenu);
-    v
-}
-
 /// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, with one ESSCertIDv2
 /// ::= SEQUENCE { certHash OCTET STRING } (SHA-256, the default, so no algorithm field). It binds
 /// the signature to this certificate, as CAdES-BES requires.
 fn attribut_certificat(cert: &Certificate) -> Result<Attribute, String> {
-    let der = cert.to_der().map_err(|e| e.to_string())?;
-    let empreinte = tlv(0x04, &Sha256::digest(&der));
-    let valeur = tlv(0x30, &tlv(0x30, &tlv(0x30, &empreinte)));
+    let texte = |e: der::Error| e.to_string();
+    let empreinte =
+        OctetString::new(Sha256::digest(cert.to_der().map_err(texte)?).to_vec()).map_err(texte)?;
+    // A Vec encodes as SEQUENCE OF: certs, of one ESSCertIDv2, of one certHash.
+    let valeur = vec![vec![vec![empreinte]]].to_der().map_err(texte)?;
     attribut(ID_AA_SIGNING_CERTIFICATE_V2, &valeur)
 }
 

@@ -78,6 +78,7 @@ fn type_media(chemin: &str) -> &'static str {
         Some("pdf") => "application/pdf",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("json") => "application/json",
+        Some("zip") => "application/zip",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
         _ => "application/octet-stream",
@@ -121,7 +122,7 @@ fn fichier(
         sha256: hex(&Sha256::digest(octets)),
         sha512: hex(&Sha512::digest(octets)),
         type_media: type_media(chemin).to_string(),
-        pdfa: if chemin.to_lowercase().ends_with(".pdf") {
+        pdfa: if type_media(chemin) == "application/pdf" {
             niveau_pdfa(octets)
         } else {
             None
@@ -223,7 +224,7 @@ fn traiter(
     })?;
     let mut remarques = Vec::new();
     let mut signature = None;
-    if piece.chemin.to_lowercase().ends_with(".pdf") {
+    if type_media(&piece.chemin) == "application/pdf" {
         match pdf_lisible(&octets) {
             Err(detail) => remarques.push(Remarque::PdfIllisible {
                 fichier: piece.chemin.clone(),
@@ -403,9 +404,9 @@ pub fn archiver(
     let ajouter = |zip: &mut zip::ZipWriter<std::fs::File>, chemin: &str, octets: &[u8]| {
         // PDF, XLSX and images are compressed already, in part: the fastest deflate level
         // gets most of what is left to gain.
-        let niveau = match chemin.rsplit('.').next().map(str::to_lowercase).as_deref() {
-            Some("pdf" | "xlsx" | "zip" | "jpg" | "jpeg" | "png") => Some(1),
-            _ => None,
+        let niveau = match type_media(chemin) {
+            "application/json" | "application/octet-stream" => None,
+            _ => Some(1),
         };
         zip.start_file(chemin, options.compression_level(niveau))
             .map_err(erreur_zip)?;

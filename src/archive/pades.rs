@@ -145,10 +145,8 @@ pub fn signer(
     Ok(sortie)
 }
 
-/// Reads the four numbers of the last /ByteRange.
-fn plage_signee(pdf: &[u8]) -> Option<[usize; 4]> {
-    let motif = b"/ByteRange";
-    let debut = pdf.windows(motif.len()).rposition(|w| w == motif)? + motif.len();
+/// Reads the four numbers of the /ByteRange that starts at `debut`.
+fn plage_signee(pdf: &[u8], debut: usize) -> Option<[usize; 4]> {
     let ouvre = chercher(pdf, b"[", debut)?;
     let ferme = chercher(pdf, b"]", ouvre)?;
     let texte = std::str::from_utf8(&pdf[ouvre + 1..ferme]).ok()?;
@@ -163,10 +161,11 @@ fn plage_signee(pdf: &[u8]) -> Option<[usize; 4]> {
 /// Checks the last signature of `pdf`: that it covers the whole file, and that the signed bytes
 /// are unchanged.
 pub fn verifier(pdf: &[u8]) -> EtatSignature {
-    if !pdf.windows(10).any(|w| w == b"/ByteRange") {
+    let motif = b"/ByteRange";
+    let Some(position) = pdf.windows(motif.len()).rposition(|w| w == motif) else {
         return EtatSignature::Absente;
-    }
-    let Some([debut, a, b, longueur]) = plage_signee(pdf) else {
+    };
+    let Some([debut, a, b, longueur]) = plage_signee(pdf, position + motif.len()) else {
         return EtatSignature::Invalide("plage signée (/ByteRange) illisible".into());
     };
     if debut != 0 || a >= b || b > pdf.len() || pdf[a] != b'<' || pdf[b - 1] != b'>' {

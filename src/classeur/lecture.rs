@@ -82,20 +82,26 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
 }
 
 fn lire_tableur(chemin: &Path, extension: &str) -> Result<Vec<Feuille>, Erreur> {
-    let octets = std::fs::read(chemin).unwrap_or_default();
+    let mut debut = [0u8; 8];
+    if let Ok(mut f) = std::fs::File::open(chemin) {
+        use std::io::Read;
+        let _ = f.read(&mut debut);
+    }
     // Office stores an encrypted XLSX inside an OLE container instead of a ZIP, with an
-    // « EncryptionInfo » stream; the file may also have been renamed .xls.
-    let ole = octets.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let info_chiffrement: Vec<u8> = "EncryptionInfo"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
+    // « EncryptionInfo » stream; the file may also have been renamed .xls. Only an OLE file is
+    // read whole to look for that stream.
+    let ole = debut == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     let chiffre = ole
-        && (matches!(extension, "xlsx" | "xlsm")
-            || octets
+        && (matches!(extension, "xlsx" | "xlsm") || {
+            let info_chiffrement: Vec<u8> = "EncryptionInfo"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            std::fs::read(chemin)
+                .unwrap_or_default()
                 .windows(info_chiffrement.len())
-                .any(|w| w == info_chiffrement));
-    drop(octets);
+                .any(|w| w == info_chiffrement)
+        });
     if chiffre {
         return Err(erreur(
             chemin,
