@@ -128,6 +128,29 @@ pub fn io_fr(e: &std::io::Error) -> String {
         K::StorageFull => "disque plein".into(),
         K::ReadOnlyFilesystem => "support en lecture seule".into(),
         K::InvalidData => "contenu illisible (ce n'est pas du texte UTF-8 ?)".into(),
-        _ => format!("erreur système ({e})"),
+        K::InvalidFilename => "nom de fichier trop long ou invalide".into(),
+        K::DirectoryNotEmpty => "le dossier n'est pas vide".into(),
+        K::CrossesDevices => "déplacement impossible d'un disque à l'autre".into(),
+        K::FileTooLarge => "fichier trop gros pour ce support".into(),
+        K::Interrupted | K::TimedOut => "opération interrompue ; réessayez".into(),
+        K::UnexpectedEof => "fichier tronqué (fin inattendue)".into(),
+        K::OutOfMemory => "mémoire insuffisante".into(),
+        _ => match e.raw_os_error() {
+            Some(libc::ELOOP) => {
+                "trop de liens symboliques imbriqués (une boucle de liens ?)".into()
+            }
+            Some(libc::EIO) => {
+                "erreur d'entrée-sortie du support (disque ou clé défaillant ?)".into()
+            }
+            Some(libc::ENOSPC) => "disque plein".into(),
+            Some(libc::EBUSY) | Some(libc::ETXTBSY) => {
+                "fichier occupé par un autre programme".into()
+            }
+            Some(libc::EINVAL) => {
+                "opération impossible sur ce fichier (pseudo-fichier système ?)".into()
+            }
+            Some(libc::EXDEV) => "déplacement impossible d'un disque à l'autre".into(),
+            _ => format!("erreur système (détail : {e})"),
+        },
     }
 }

@@ -46,6 +46,16 @@ enum Commande {
 }
 
 fn main() -> ExitCode {
+    // A copy of siodoc started to read one workbook in isolation (siodoc::entree::isolement).
+    if let Some(chemin) = siodoc::entree::isolement::demande() {
+        let reponse = siodoc::entree::nature(&chemin)
+            .map_err(|e| e.to_string())
+            .and_then(|n| siodoc::classeur::lecture::lire_tableur_direct(&chemin, n));
+        return siodoc::entree::isolement::repondre(&reponse);
+    }
+    if let Ok(executable) = std::env::current_exe() {
+        siodoc::entree::isolement::activer(executable);
+    }
     // Typst lays out deep content (a class overview of 1 000 candidates is one long table)
     // recursively: give the worker threads room.
     let _ = rayon::ThreadPoolBuilder::new()

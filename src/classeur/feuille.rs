@@ -1,7 +1,7 @@
 //! A sheet as plain cells, whatever file it came from (calamine or CSV).
 
 /// One cell's value as stored in the file.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cellule {
     #[default]
     Vide,
@@ -38,7 +38,7 @@ impl Cellule {
 }
 
 /// A sheet: its name and its rows, row 0 being the sheet's row 1 and column 0 column A.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Feuille {
     pub nom: String,
     pub lignes: Vec<Vec<Cellule>>,

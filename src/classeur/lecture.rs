@@ -12,11 +12,12 @@ use super::feuille::{Cellule, Feuille, reference};
 use super::schema::{self, Colonne, normaliser};
 use super::{Candidat, Champ, Classeur, Fiche, Parametres, Realisation};
 use crate::diagnostic::Diagnostic;
+use crate::entree::{self, Nature, limites};
 use crate::erreur::{Erreur, io_fr};
 use crate::referentiel::{OptionSio, Referentiel};
 
 /// Most rows read from one sheet: a class of 1 000 candidates with 50 réalisations each.
-pub const LIGNES_MAX: usize = 50_000;
+pub const LIGNES_MAX: usize = limites::LIGNES;
 /// Rows searched for the header row, to allow a title or notes above it.
 pub const LIGNES_ENTETE_MAX: usize = 10;
 
@@ -34,40 +35,50 @@ fn erreur(chemin: &Path, message: impl Into<String>) -> Erreur {
     }
 }
 
-/// Opens a workbook file, or a folder (or one file) of CSV sheets.
+/// The message for an Office or LibreOffice lock file, when `nom` is one.
+pub fn verrou(nom: &str) -> Option<String> {
+    if !(nom.starts_with("~$") || nom.starts_with(".~lock.")) {
+        return None;
+    }
+    let original = nom
+        .trim_start_matches("~$")
+        .trim_start_matches(".~lock.")
+        .trim_end_matches('#');
+    Some(format!(
+        "c'est un fichier de verrouillage créé par le tableur pendant l'édition, pas un classeur ; \
+         passez le classeur lui-même (« {original} »)"
+    ))
+}
+
+/// Opens a workbook file, or a folder (or one file) of CSV sheets. The file is recognised by
+/// its content: an XLSX named .ods is read as the XLSX it is.
 pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
-    let meta = std::fs::metadata(chemin).map_err(|e| erreur(chemin, io_fr(&e)))?;
     let nom = chemin
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if nom.starts_with("~$") || nom.starts_with(".~lock.") {
-        let original = nom
-            .trim_start_matches("~$")
-            .trim_start_matches(".~lock.")
-            .trim_end_matches('#');
-        return Err(erreur(
-            chemin,
-            format!(
-                "c'est un fichier de verrouillage créé par le tableur pendant l'édition, pas un classeur ; \
-                 passez le classeur lui-même (« {original} »)"
-            ),
-        ));
+    if let Some(message) = verrou(&nom) {
+        return Err(erreur(chemin, message));
     }
+    let (_, meta) = entree::resoudre(chemin, true)?;
     let extension = chemin
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let feuilles = if meta.is_dir() {
         lire_dossier_csv(chemin)?
-    } else if extension == "csv" {
-        let dossier = chemin
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        lire_dossier_csv(dossier)?
     } else {
-        lire_tableur(chemin, &extension)?
+        match entree::nature(chemin)? {
+            Nature::Xlsx | Nature::Ods | Nature::Ole => lire_tableur(chemin)?,
+            Nature::Texte | Nature::TexteUtf16 if extension == "csv" => {
+                let dossier = chemin
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                lire_dossier_csv(dossier)?
+            }
+            autre => return Err(erreur(chemin, entree::pas_un_classeur(autre))),
+        }
     };
     if feuilles.iter().all(|f| f.hauteur() == 0) {
         return Err(erreur(
@@ -81,53 +92,66 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
     })
 }
 
-fn lire_tableur(chemin: &Path, extension: &str) -> Result<Vec<Feuille>, Erreur> {
-    let mut debut = [0u8; 8];
-    if let Ok(mut f) = std::fs::File::open(chemin) {
-        use std::io::Read;
-        let _ = f.read(&mut debut);
-    }
-    // Office stores an encrypted XLSX inside an OLE container instead of a ZIP, with an
-    // « EncryptionInfo » stream; the file may also have been renamed .xls. Only an OLE file is
-    // read whole to look for that stream.
-    let ole = debut == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    let chiffre = ole
-        && (matches!(extension, "xlsx" | "xlsm") || {
-            let info_chiffrement: Vec<u8> = "EncryptionInfo"
-                .encode_utf16()
-                .flat_map(u16::to_le_bytes)
-                .collect();
-            std::fs::read(chemin)
-                .unwrap_or_default()
-                .windows(info_chiffrement.len())
-                .any(|w| w == info_chiffrement)
-        });
-    if chiffre {
+/// Reads the sheets of an XLSX, XLSM, ODS or XLS file: the container is checked first, then
+/// the file is read in an isolated process (see [`entree::isolement`]).
+pub fn lire_tableur(chemin: &Path) -> Result<Vec<Feuille>, Erreur> {
+    let nature = entree::nature(chemin)?;
+    if nature == Nature::Ole && est_chiffre(chemin)? {
         return Err(erreur(
             chemin,
             "le classeur est protégé par un mot de passe ; enregistrez-en une copie sans mot de passe \
              (Fichier > Informations > Protéger le classeur)",
         ));
     }
-    let mut classeur = calamine::open_workbook_auto(chemin).map_err(|e| {
+    if matches!(nature, Nature::Xlsx | Nature::Ods) {
+        entree::conteneur::controler(chemin, nature)?;
+    }
+    entree::isolement::executer(chemin, || lire_tableur_direct(chemin, nature))
+        .map_err(|m| erreur(chemin, m))
+}
+
+/// Office stores an encrypted XLSX inside an OLE container instead of a ZIP, with an
+/// « EncryptionInfo » stream; the file may also have been renamed .xls.
+fn est_chiffre(chemin: &Path) -> Result<bool, Erreur> {
+    let octets = entree::lire(chemin, limites::TAILLE_FICHIER)?;
+    let info_chiffrement: Vec<u8> = "EncryptionInfo"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    Ok(octets
+        .windows(info_chiffrement.len())
+        .any(|w| w == info_chiffrement))
+}
+
+/// The reading itself, through calamine, once the container has been checked.
+pub fn lire_tableur_direct(chemin: &Path, nature: Nature) -> Result<Vec<Feuille>, String> {
+    let f = entree::ouvrir(chemin, limites::TAILLE_FICHIER).map_err(|e| e.to_string())?;
+    let lecteur = std::io::BufReader::new(f);
+    let illisible = |e: &dyn std::fmt::Display| {
         let detail = e.to_string();
         if detail.to_lowercase().contains("password") || detail.to_lowercase().contains("encrypt") {
-            erreur(chemin, "le classeur est protégé par un mot de passe ; enregistrez-en une copie sans mot de passe")
+            "le classeur est protégé par un mot de passe ; enregistrez-en une copie sans mot de passe".to_string()
         } else {
-            erreur(
-                chemin,
-                format!(
-                    "ce n'est pas un classeur lisible (XLSX, XLSM, XLS, ODS) ou il est endommagé ; \
-                     ouvrez-le dans votre tableur et enregistrez-le de nouveau (détail : {detail})"
-                ),
+            format!(
+                "le classeur est endommagé et ne peut pas être lu ; ouvrez-le dans votre tableur et \
+                 enregistrez-le de nouveau (détail : {detail})"
             )
         }
-    })?;
+    };
+    let mut classeur: calamine::Sheets<_> = match nature {
+        Nature::Xlsx => {
+            calamine::Sheets::Xlsx(calamine::Xlsx::new(lecteur).map_err(|e| illisible(&e))?)
+        }
+        Nature::Ods => {
+            calamine::Sheets::Ods(calamine::Ods::new(lecteur).map_err(|e| illisible(&e))?)
+        }
+        _ => calamine::Sheets::Xls(calamine::Xls::new(lecteur).map_err(|e| illisible(&e))?),
+    };
     let mut feuilles = Vec::new();
     for nom in classeur.sheet_names() {
         let plage = classeur
             .worksheet_range(&nom)
-            .map_err(|e| erreur(chemin, format!("la feuille « {nom} » est illisible ({e})")))?;
+            .map_err(|e| format!("la feuille « {nom} » est illisible (détail : {e})"))?;
         let Some((ligne0, colonne0)) = plage.start() else {
             feuilles.push(Feuille {
                 nom,
@@ -139,19 +163,19 @@ fn lire_tableur(chemin: &Path, extension: &str) -> Result<Vec<Feuille>, Erreur> 
             .rows()
             .rposition(|l| l.iter().any(|c| !matches!(c, Data::Empty)))
             .map_or(0, |i| i + 1);
-        if ligne0 as usize + hauteur_reelle > LIGNES_MAX {
-            return Err(erreur(
-                chemin,
-                format!(
-                    "la feuille « {nom} » compte {} lignes ; siodoc en lit au plus {LIGNES_MAX} par feuille. \
-                     Supprimez les lignes inutiles ou découpez la classe.",
-                    ligne0 as usize + hauteur_reelle
-                ),
+        let (ligne0, colonne0) = (ligne0 as usize, colonne0 as usize);
+        if ligne0 + hauteur_reelle > LIGNES_MAX || colonne0 + plage.width() > limites::COLONNES {
+            return Err(format!(
+                "la feuille « {nom} » compte {} lignes et {} colonnes ; siodoc en lit au plus {LIGNES_MAX} \
+                 lignes et {} colonnes par feuille. Supprimez les lignes inutiles ou découpez la classe.",
+                ligne0 + hauteur_reelle,
+                colonne0 + plage.width(),
+                limites::COLONNES
             ));
         }
-        let mut lignes = vec![Vec::new(); ligne0 as usize];
+        let mut lignes = vec![Vec::new(); ligne0];
         for l in plage.rows().take(hauteur_reelle) {
-            let mut cellules = vec![Cellule::Vide; colonne0 as usize];
+            let mut cellules = vec![Cellule::Vide; colonne0];
             cellules.extend(l.iter().map(cellule_calamine));
             lignes.push(cellules);
         }
@@ -160,20 +184,33 @@ fn lire_tableur(chemin: &Path, extension: &str) -> Result<Vec<Feuille>, Erreur> 
     Ok(feuilles)
 }
 
+/// Cuts a text one character past [`limites::LONGUEUR_CELLULE`]: what is longer cannot be
+/// printed anyway, and the verifier reports the cell as too long.
+pub fn borner(texte: &str) -> String {
+    match texte.char_indices().nth(limites::LONGUEUR_CELLULE + 1) {
+        Some((i, _)) => texte[..i].to_string(),
+        None => texte.to_string(),
+    }
+}
+
 fn cellule_calamine(d: &Data) -> Cellule {
     use calamine::DataType;
     match d {
         Data::Empty => Cellule::Vide,
-        Data::String(s) if s.trim().is_empty() => Cellule::Vide,
-        Data::String(s) => Cellule::Texte(s.clone()),
+        Data::String(s) => cellule_texte(s),
         Data::Int(i) => Cellule::Nombre(*i as f64),
         Data::Float(f) => Cellule::Nombre(*f),
         Data::Bool(b) => Cellule::Booleen(*b),
+        // A date-formatted number outside the years 1900-9999 is not a date (chrono would
+        // panic on −1e20): it stays the number it is, and a date column reports it.
+        Data::DateTime(dt) if !(0.0..=2_958_465.0).contains(&dt.as_f64()) => {
+            Cellule::Nombre(dt.as_f64())
+        }
         Data::DateTime(_) | Data::DateTimeIso(_) => match d.as_date() {
             Some(date) => Cellule::Date(date),
-            None => Cellule::Texte(d.to_string()),
+            None => Cellule::Texte(borner(&d.to_string())),
         },
-        Data::DurationIso(s) => Cellule::Texte(s.clone()),
+        Data::DurationIso(s) => Cellule::Texte(borner(s)),
         Data::Error(e) => Cellule::ErreurFormule(e.to_string()),
     }
 }
@@ -184,6 +221,10 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     fichiers.sort();
     if fichiers.is_empty() {
@@ -195,7 +236,7 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
             ),
         ));
     }
-    let mut feuilles = Vec::new();
+    let mut feuilles: Vec<(Feuille, PathBuf)> = Vec::new();
     for f in fichiers {
         let nom = f
             .file_stem()
@@ -209,14 +250,28 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
         else {
             continue;
         };
-        let octets = std::fs::read(&f).map_err(|e| erreur(&f, io_fr(&e)))?;
+        if let Some((_, premier)) = feuilles.iter().find(|(x, _)| x.nom == *feuille) {
+            return Err(erreur(
+                dossier,
+                format!(
+                    "deux fichiers CSV pour la feuille {feuille} : « {} » et « {} » ; siodoc ne choisit pas \
+                     à votre place : gardez-en un seul dans le dossier",
+                    premier.file_name().unwrap_or_default().to_string_lossy(),
+                    f.file_name().unwrap_or_default().to_string_lossy()
+                ),
+            ));
+        }
+        let octets = entree::lire(&f, limites::TAILLE_FICHIER)?;
         let lignes = lire_csv(&octets, &f)?;
-        feuilles.push(Feuille {
-            nom: feuille.to_string(),
-            lignes,
-        });
+        feuilles.push((
+            Feuille {
+                nom: feuille.to_string(),
+                lignes,
+            },
+            f,
+        ));
     }
-    Ok(feuilles)
+    Ok(feuilles.into_iter().map(|(f, _)| f).collect())
 }
 
 /// Decodes a CSV file (UTF-8 with or without BOM, else Windows-1252) into rows of text cells.
@@ -241,26 +296,68 @@ pub fn lire_csv(octets: &[u8], chemin: &Path) -> Result<Vec<Vec<Cellule>>, Erreu
         .from_reader(texte.as_bytes());
     let mut lignes = Vec::new();
     for (i, enregistrement) in lecteur.records().enumerate() {
-        let enregistrement = enregistrement
-            .map_err(|e| erreur(chemin, format!("ligne {} illisible : {e}", i + 1)))?;
-        lignes.push(
-            enregistrement
-                .iter()
-                .map(|c| {
-                    if c.trim().is_empty() {
-                        Cellule::Vide
-                    } else {
-                        Cellule::Texte(c.to_string())
-                    }
-                })
-                .collect(),
-        );
+        let enregistrement = enregistrement.map_err(|e| {
+            erreur(
+                chemin,
+                format!("ligne {} illisible ; enregistrez de nouveau le CSV depuis le tableur (détail : {e})", i + 1),
+            )
+        })?;
+        if enregistrement.len() > limites::COLONNES {
+            return Err(erreur(
+                chemin,
+                format!(
+                    "la ligne {} compte {} colonnes ; siodoc en lit au plus {} par feuille",
+                    i + 1,
+                    enregistrement.len(),
+                    limites::COLONNES
+                ),
+            ));
+        }
+        lignes.push(enregistrement.iter().map(cellule_texte).collect());
     }
     Ok(lignes)
 }
 
-/// UTF-8 (BOM stripped) when valid, else Windows-1252 as French Excel writes it.
+/// The formula errors a spreadsheet shows, in English, French and LibreOffice forms.
+pub const ERREURS_FORMULE: [&str; 13] = [
+    "#NULL!",
+    "#REF!",
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#NAME?",
+    "#NUM!",
+    "#N/D",
+    "#VALEUR!",
+    "#NOM?",
+    "#NOMBRE!",
+    "#NUL!",
+    "#GETTING_DATA",
+];
+
+/// A cell of text as a CSV or a text cell holds it: blank is empty, a formula error shown as
+/// text (« #REF! », LibreOffice's « Err:502 ») is a formula error.
+pub fn cellule_texte(texte: &str) -> Cellule {
+    let t = texte.trim();
+    if t.is_empty() {
+        Cellule::Vide
+    } else if ERREURS_FORMULE.iter().any(|e| e.eq_ignore_ascii_case(t))
+        || (t.starts_with("Err:") && t.len() <= 7 && t[4..].bytes().all(|b| b.is_ascii_digit()))
+    {
+        Cellule::ErreurFormule(t.to_string())
+    } else {
+        Cellule::Texte(borner(texte))
+    }
+}
+
+/// UTF-8 (BOM stripped) when valid, UTF-16 with its BOM, else Windows-1252 as French Excel
+/// writes it.
 pub fn decoder_texte(octets: &[u8]) -> String {
+    if let Some((encodage, _)) = encoding_rs::Encoding::for_bom(octets)
+        && encodage != encoding_rs::UTF_8
+    {
+        return encodage.decode_with_bom_removal(octets).0.into_owned();
+    }
     let sans_bom = octets.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(octets);
     match std::str::from_utf8(sans_bom) {
         Ok(t) => t.to_string(),

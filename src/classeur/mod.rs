@@ -109,39 +109,84 @@ impl Partie {
         }
     }
 
-    /// Reads the labels teachers use: the drop-down's, « stage 1 », « 2e année », « TP »…
+    /// Reads the labels teachers use, word by word: the drop-down's, « stage 1 », « 2e année »,
+    /// « TP », the official part titles. Every word must belong to [`Partie::VOCABULAIRE`] and
+    /// point to one part only: « Projet PPE 1 » or « Promo 2024 » are not guessed.
     pub fn lire(texte: &str) -> Option<Partie> {
-        let t = schema::normaliser(texte);
-        if t.is_empty() {
-            return None;
+        let mut formation = false;
+        let mut annee = None;
+        let mut pro = false;
+        let mut mots = 0;
+        for mot in deunicode::deunicode(texte)
+            .to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|m| !m.is_empty())
+        {
+            mots += 1;
+            let marque = match mot {
+                "1" | "1re" | "1ere" | "1er" | "premiere" | "un" => Some(1),
+                "2" | "2de" | "2nde" | "2e" | "2eme" | "seconde" | "deuxieme" | "deux" => Some(2),
+                _ => None,
+            };
+            match marque {
+                Some(n) if annee.is_some_and(|a| a != n) => return None,
+                Some(n) => annee = Some(n),
+                None if Self::MOTS_FORMATION.contains(&mot) => formation = true,
+                None if Self::MOTS_PRO.contains(&mot) => pro = true,
+                None if Self::MOTS_NEUTRES.contains(&mot) => {}
+                None => return None,
+            }
         }
-        let premiere = ["1", "premiere", "1re", "1ere"]
-            .iter()
-            .any(|m| t.contains(m));
-        let seconde = ["2", "seconde", "deuxieme", "2de", "2e"]
-            .iter()
-            .any(|m| t.contains(m));
-        let pro = ["milieu", "stage", "professionnel", "entreprise", "pro"]
-            .iter()
-            .any(|m| t.contains(m));
-        match (premiere, seconde) {
-            (true, false) if pro || t.contains("annee") || t.len() <= 6 => {
-                Some(Partie::Professionnel1)
-            }
-            (false, true) if pro || t.contains("annee") || t.len() <= 6 => {
-                Some(Partie::Professionnel2)
-            }
-            (false, false)
-                if !pro
-                    && ["formation", "centre", "tp", "ppe", "cours"]
-                        .iter()
-                        .any(|m| t.contains(m)) =>
-            {
-                Some(Partie::Formation)
-            }
+        match (formation, annee) {
+            _ if mots == 0 => None,
+            (true, None) if !pro => Some(Partie::Formation),
+            (false, Some(1)) => Some(Partie::Professionnel1),
+            (false, Some(2)) => Some(Partie::Professionnel2),
             _ => None,
         }
     }
+
+    const MOTS_FORMATION: [&'static str; 6] = ["formation", "centre", "tp", "td", "ppe", "ap"];
+    const MOTS_PRO: [&'static str; 9] = [
+        "milieu",
+        "professionnel",
+        "professionnelle",
+        "stage",
+        "entreprise",
+        "organisation",
+        "pro",
+        "alternance",
+        "apprentissage",
+    ];
+    const MOTS_NEUTRES: [&'static str; 21] = [
+        "en",
+        "de",
+        "du",
+        "d",
+        "l",
+        "la",
+        "le",
+        "dans",
+        "au",
+        "a",
+        "cours",
+        "annee",
+        "realisation",
+        "realisations",
+        "situation",
+        "situations",
+        "vecues",
+        "ou",
+        "observees",
+        "partie",
+        "periode",
+    ];
+
+    /// The words [`Partie::lire`] accepts, for messages.
+    pub const VOCABULAIRE: &'static str = "« En formation » (ou formation, centre, TP, TD, AP, PPE, cours), \
+        « Milieu professionnel 1re année » (ou stage 1, 1re année, première année), \
+        « Milieu professionnel 2de année » (ou stage 2, 2e année, seconde ou deuxième année) ; \
+        les mots sont lus entiers et un seul sens est accepté";
 }
 
 /// Modalité of a réalisation.

@@ -19,29 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 /// A rendered PDF and the layout warnings Typst gave for it.
 pub type PdfRendu = (Vec<u8>, Vec<String>);
 
-/// The fonts of `fonts/`, embedded: OFL fonts only, system fonts are never looked at.
-pub const POLICES: [(&str, &[u8]); 5] = [
-    (
-        "LiberationSans-Regular.ttf",
-        include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
-    ),
-    (
-        "LiberationSans-Bold.ttf",
-        include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
-    ),
-    (
-        "LiberationSans-Italic.ttf",
-        include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
-    ),
-    (
-        "LiberationSans-BoldItalic.ttf",
-        include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
-    ),
-    (
-        "NotoSansSymbols2-Regular.ttf",
-        include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
-    ),
-];
+pub use crate::polices::POLICES;
 
 /// The templates of `templates/`, embedded.
 pub const MODELES: [(&str, &str); 5] = [

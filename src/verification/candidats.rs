@@ -30,6 +30,20 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
             n,
             d,
         );
+        if let crate::classeur::Cellule::Nombre(_) = c.numero.brut {
+            d.push(
+                Diagnostic::avertissement(
+                    "candidat-numero-nombre",
+                    position(&c.numero, c.ligne),
+                    format!(
+                        "le N° candidat est enregistré comme un nombre : il sera imprimé « {n} », et un zéro \
+                         en tête a pu être perdu ; vérifiez-le sur la convocation et saisissez-le comme texte \
+                         (précédé d'une apostrophe : '0{n})"
+                    ),
+                )
+                .pour(n),
+            );
+        }
         if n.is_empty() {
             d.push(Diagnostic::erreur(
                 "candidat-numero-absent",

@@ -6,6 +6,7 @@
 
 mod candidats;
 mod couverture;
+mod impression;
 mod realisations;
 
 use chrono::NaiveDate;
@@ -25,6 +26,7 @@ pub fn verifier(classeur: &Classeur, profil: &ProfilSession) -> Vec<Diagnostic> 
     candidats::verifier(classeur, referentiel, &mut d);
     realisations::verifier(classeur, referentiel, profil.session, &mut d);
     couverture::verifier(classeur, referentiel, &mut d);
+    impression::verifier(classeur, &mut d);
     d
 }
 
@@ -37,11 +39,16 @@ pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
     } else {
         champ.cellule.clone()
     };
-    let chiffres: Vec<u16> = champ
-        .texte
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| g.len() == 4)
-        .filter_map(|g| g.parse().ok())
+    // « 2026 », 2026 as a whole number, « Session 2026 »: nothing else (« 2026.5 » is no year).
+    let texte = champ.texte.trim();
+    let annee = texte
+        .get(..7)
+        .filter(|debut| debut.eq_ignore_ascii_case("session"))
+        .map_or(texte, |_| texte[7..].trim());
+    let chiffres: Vec<u16> = (annee.len() == 4 && annee.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| annee.parse().ok())
+        .flatten()
+        .into_iter()
         .collect();
     match chiffres.as_slice() {
         [annee] => Ok(*annee),
@@ -55,7 +62,7 @@ pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
             "session-invalide",
             position,
             format!(
-                "« {} » n'est pas une année de session ; écrivez l'année seule, par exemple 2026",
+                "« {} » n'est pas une année de session ; écrivez l'année seule, en nombre entier, par exemple 2026",
                 champ.texte
             ),
         )),
@@ -63,6 +70,18 @@ pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
 }
 
 fn parametres(p: &Parametres, referentiel: Referentiel, d: &mut Vec<Diagnostic>) {
+    erreurs_formule(
+        [
+            &p.session,
+            &p.centre,
+            &p.academie,
+            &p.classe,
+            &p.formateur,
+            &p.date,
+        ],
+        "",
+        d,
+    );
     let position = |c: &Champ| {
         if c.cellule.is_empty() {
             crate::classeur::schema::PARAMETRES.to_string()

@@ -225,10 +225,8 @@ fn sur_la_grille(referentiel: Referentiel, code: &str, option: OptionSio) -> boo
     }
 }
 
-fn libelles_parties() -> String {
-    Partie::TOUTES
-        .map(|p| format!("« {} »", p.libelle()))
-        .join(", ")
+fn libelles_parties() -> &'static str {
+    Partie::VOCABULAIRE
 }
 
 fn date(champ: &Champ, d: &mut Vec<Diagnostic>) -> Option<DateLue> {

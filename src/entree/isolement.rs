@@ -1,0 +1,165 @@
+//! Reading a workbook in a child process with a memory limit and a time limit.
+//!
+//! The spreadsheet readers are dependencies: a file built to hurt can make one of them panic,
+//! abort on an absurd allocation (which no `catch_unwind` can stop) or loop. [`super::conteneur`]
+//! refuses what is known to do that; whatever is not known is read here in a copy of siodoc
+//! itself, limited to [`limites::MEMOIRE_LECTURE`] of memory and [`limites::DUREE_LECTURE`]
+//! seconds, and its death becomes a French error naming the file. The sheets come back as JSON
+//! on its standard output.
+//!
+//! The command-line program turns this on with [`activer`] and answers in the child through
+//! [`demande`] and [`repondre`]; a library user that does not (the tests) reads in-process,
+//! panics caught.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::limites;
+
+/// The environment variable that tells a copy of siodoc to read one file and answer.
+pub const VARIABLE: &str = "SIODOC_LECTURE_ISOLEE";
+
+static EXECUTABLE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Reads from now on in child processes of `executable` (the running siodoc).
+pub fn activer(executable: PathBuf) {
+    let _ = EXECUTABLE.set(executable);
+}
+
+/// In the child: the file to read, when this process is one. Limits its own memory first.
+pub fn demande() -> Option<PathBuf> {
+    let chemin = std::env::var_os(VARIABLE)?;
+    let limite = libc::rlimit {
+        rlim_cur: limites::MEMOIRE_LECTURE,
+        rlim_max: limites::MEMOIRE_LECTURE,
+    };
+    // SAFETY: setrlimit only reads the struct passed by pointer.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_AS, &limite);
+    }
+    // A panic's English message is not for the user: the parent reports the failure in French.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{info}");
+    }));
+    Some(PathBuf::from(chemin))
+}
+
+/// In the child: writes the answer on standard output.
+pub fn repondre<T: Serialize>(reponse: &Result<T, String>) -> std::process::ExitCode {
+    use std::io::Write;
+    let mut sortie = std::io::stdout().lock();
+    let ecrit = serde_json::to_writer(&mut sortie, reponse).is_ok() && sortie.flush().is_ok();
+    if ecrit {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(70)
+    }
+}
+
+/// Runs `direct` (the reading of `chemin`) in a child process when [`activer`] was called,
+/// else in this process with panics caught. The error is the French reason.
+pub fn executer<T: DeserializeOwned>(
+    chemin: &Path,
+    direct: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
+    let Some(executable) = EXECUTABLE.get() else {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(direct)).unwrap_or_else(
+            |_| {
+                Err(echec(
+                    "le lecteur de tableur s'est interrompu sur ce fichier",
+                    "",
+                ))
+            },
+        );
+    };
+    let chemin_absolu = std::path::absolute(chemin).unwrap_or_else(|_| chemin.to_path_buf());
+    let mut enfant = std::process::Command::new(executable)
+        .env(VARIABLE, &chemin_absolu)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("impossible de lancer la lecture isolée (détail : {e})"))?;
+    let lire_tout = |flux: Option<Box<dyn Read + Send>>, max: u64| {
+        std::thread::spawn(move || {
+            let mut octets = Vec::new();
+            if let Some(f) = flux {
+                let _ = f.take(max).read_to_end(&mut octets);
+            }
+            octets
+        })
+    };
+    let sortie = lire_tout(enfant.stdout.take().map(|f| Box::new(f) as _), 4 << 30);
+    let erreurs = lire_tout(enfant.stderr.take().map(|f| Box::new(f) as _), 64 << 10);
+    let debut = Instant::now();
+    let statut = loop {
+        match enfant.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if debut.elapsed() > Duration::from_secs(limites::DUREE_LECTURE) => {
+                let _ = enfant.kill();
+                let _ = enfant.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => break None,
+        }
+    };
+    let sortie = sortie.join().unwrap_or_default();
+    let erreurs = String::from_utf8_lossy(&erreurs.join().unwrap_or_default()).into_owned();
+    let detail = erreurs
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    match statut {
+        None => Err(format!(
+            "la lecture a duré plus de {} s et a été arrêtée : le fichier est anormal (fabriqué ou \
+             endommagé) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau",
+            limites::DUREE_LECTURE
+        )),
+        Some(s) if s.success() => serde_json::from_slice::<Result<T, String>>(&sortie)
+            .unwrap_or_else(|e| {
+                Err(format!(
+                    "réponse de la lecture isolée illisible (détail : {e})"
+                ))
+            }),
+        Some(s) => {
+            use std::os::unix::process::ExitStatusExt;
+            let quoi = match s.signal() {
+                Some(libc::SIGABRT) | Some(libc::SIGKILL) | Some(libc::SIGSEGV) | None
+                    if detail.contains("memory") || detail.contains("capacity") =>
+                {
+                    format!(
+                        "la lecture de ce fichier demandait plus de {} de mémoire",
+                        super::octets_texte(limites::MEMOIRE_LECTURE)
+                    )
+                }
+                Some(libc::SIGABRT) => format!(
+                    "la lecture de ce fichier a été interrompue (mémoire demandée au-delà de {})",
+                    super::octets_texte(limites::MEMOIRE_LECTURE)
+                ),
+                _ => "le lecteur de tableur s'est interrompu sur ce fichier".to_string(),
+            };
+            Err(echec(&quoi, detail))
+        }
+    }
+}
+
+fn echec(quoi: &str, detail: &str) -> String {
+    let detail: String = detail.chars().take(300).collect();
+    format!(
+        "{quoi} : le fichier est anormal (fabriqué ou endommagé) ; ouvrez-le dans votre tableur et \
+         enregistrez-le de nouveau{}",
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" (détail : {detail})")
+        }
+    )
+}
