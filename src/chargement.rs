@@ -43,6 +43,12 @@ pub fn charger(
     profil: Option<&Path>,
 ) -> Result<Chargement, Erreur> {
     let source = lecture::ouvrir(chemin)?;
+    if !source.est_un_classeur_de_classe() {
+        return Err(Erreur::Classeur {
+            chemin: chemin.to_path_buf(),
+            message: source.pas_un_classeur_de_classe(),
+        });
+    }
     let parametres = source.parametres();
     let mut diagnostics = Vec::new();
     let du_classeur = verification::session_du_classeur(&parametres);
@@ -70,9 +76,12 @@ pub fn charger(
         // A profile file may name the session itself.
         (None, Err(_)) => 0,
     };
+    let demandee = session;
     let session = (annee != 0).then_some(annee);
     let profil = match ProfilSession::resoudre(session, profil, annee) {
         Ok(p) => p,
+        // A session asked for on the command line is an argument error, before any reading.
+        Err(e @ Erreur::SessionInconnue { .. }) if demandee.is_some() => return Err(e),
         Err(Erreur::SessionInconnue { session, connues }) => {
             let position = if parametres.session.cellule.is_empty() {
                 crate::classeur::schema::PARAMETRES.to_string()

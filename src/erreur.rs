@@ -24,6 +24,14 @@ pub enum Erreur {
     #[error("{message}")]
     Argument { message: String },
 
+    /// A folder given on the command line that cannot be used: named by its argument.
+    #[error("{argument} « {} » : {detail}", chemin.display())]
+    Dossier {
+        argument: &'static str,
+        chemin: PathBuf,
+        detail: String,
+    },
+
     #[error("certificat « {} » : {message}", chemin.display())]
     Certificat { chemin: PathBuf, message: String },
 
@@ -112,6 +120,22 @@ pub fn traduire_serde(message: &str, extrait: Option<&str>) -> String {
             .map(|e| format!(" près de « {e} »"))
             .unwrap_or_default()
     )
+}
+
+/// A JSON error in French, with its line and column.
+pub fn traduire_json(e: &serde_json::Error) -> String {
+    // serde_json appends « at line L column C », given here in French.
+    let message = e.to_string();
+    let sans_position = message.split(" at line ").next().unwrap_or_default();
+    let cause = match e.classify() {
+        serde_json::error::Category::Syntax => {
+            format!("syntaxe JSON invalide (détail : {sans_position})")
+        }
+        serde_json::error::Category::Eof => "fichier JSON tronqué (fin inattendue)".to_string(),
+        serde_json::error::Category::Io => format!("lecture impossible (détail : {sans_position})"),
+        serde_json::error::Category::Data => traduire_serde(sans_position, None),
+    };
+    format!("ligne {}, colonne {} : {cause}", e.line(), e.column())
 }
 
 /// A system error in French, for messages that already name the file.

@@ -33,12 +33,86 @@ pub fn ecrire_atomique_avec<T>(
         .unwrap_or_default();
     let temporaire = dossier.join(format!(".{nom}.{}.tmp", std::process::id()));
     let fichier = std::fs::File::create(&temporaire).map_err(erreur)?;
+    // The content reaches the disk before the name does, and the name before we say done: a
+    // power cut leaves the old file or the new one, never an empty one.
+    let copie = fichier.try_clone().map_err(erreur)?;
     let resultat = ecrire(fichier).and_then(|r| {
+        copie.sync_all().map_err(erreur)?;
+        drop(copie);
         std::fs::rename(&temporaire, chemin).map_err(erreur)?;
+        if let Ok(d) = std::fs::File::open(dossier) {
+            let _ = d.sync_all();
+        }
         Ok(r)
     });
     if resultat.is_err() {
         let _ = std::fs::remove_file(&temporaire);
     }
     resultat
+}
+
+/// Checks, before any work, that `chemin` (given as `argument`) is a folder siodoc can write
+/// in, or can be created in a folder it can write in: a file, a device, /proc or a read-only
+/// place is refused with the argument named. Nothing is left behind.
+pub fn preparer_dossier(chemin: &std::path::Path, argument: &'static str) -> Result<(), Erreur> {
+    let refus = |detail: String| Erreur::Dossier {
+        argument,
+        chemin: chemin.to_path_buf(),
+        detail,
+    };
+    // The folder itself, or the nearest existing folder above it.
+    let mut existant = chemin.to_path_buf();
+    loop {
+        match std::fs::metadata(&existant) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) if existant == chemin => {
+                return Err(refus(
+                    "ce n'est pas un dossier ; passez le dossier où écrire".into(),
+                ));
+            }
+            Ok(_) => {
+                return Err(refus(format!(
+                    "« {} » n'est pas un dossier : impossible d'y créer le dossier de sortie",
+                    existant.display()
+                )));
+            }
+            Err(_) => match existant.parent() {
+                Some(p) if !p.as_os_str().is_empty() => existant = p.to_path_buf(),
+                _ => {
+                    existant = std::path::PathBuf::from(".");
+                    break;
+                }
+            },
+        }
+    }
+    let essai = existant.join(format!(".siodoc-essai-{}", std::process::id()));
+    let ecrit = std::fs::File::create(&essai).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(b"siodoc")?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&essai);
+    ecrit.map_err(|e| {
+        refus(format!(
+            "on ne peut pas écrire dans « {} » ({})",
+            existant.display(),
+            crate::erreur::io_fr(&e)
+        ))
+    })
+}
+
+/// Checks that a folder given as `argument` exists and can be read.
+pub fn dossier_existant(chemin: &std::path::Path, argument: &'static str) -> Result<(), Erreur> {
+    let refus = |detail: String| Erreur::Dossier {
+        argument,
+        chemin: chemin.to_path_buf(),
+        detail,
+    };
+    match std::fs::metadata(chemin) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(chemin)
+            .map(|_| ())
+            .map_err(|e| refus(crate::erreur::io_fr(&e))),
+        Ok(_) => Err(refus("ce n'est pas un dossier".into())),
+        Err(e) => Err(refus(crate::erreur::io_fr(&e))),
+    }
 }

@@ -332,8 +332,11 @@ fn the_output_folder_instead_of_a_class_folder_names_the_classes() {
         fichier.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(
-        String::from_utf8_lossy(&o.stderr)
-            .contains("c'est un fichier ; -o attend le dossier où écrire l'archive")
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        format!(
+            "siodoc : erreur : -o « {} » : ce n'est pas un dossier ; passez le dossier où écrire",
+            fichier.display()
+        )
     );
 }

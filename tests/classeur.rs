@@ -222,9 +222,14 @@ fn verifier(chemin: &Path) -> (Option<i32>, String) {
 fn refuse(chemin: &Path, attendu: &str) {
     let (code, e) = verifier(chemin);
     assert_eq!(code, Some(2), "{e}");
+    // « classeur « … » : » for what is inside the file, « impossible de lire « … » : » for
+    // the file itself (absent, a pipe…).
     assert!(
         e.starts_with(&format!(
             "siodoc : erreur : classeur « {} » : ",
+            chemin.display()
+        )) || e.starts_with(&format!(
+            "siodoc : erreur : impossible de lire « {} » : ",
             chemin.display()
         )),
         "{e}"
@@ -237,7 +242,10 @@ fn not_a_spreadsheet() {
     let dir = commun::temp();
     let f = dir.path().join("notes.xlsx");
     std::fs::write(&f, "ceci n'est pas un classeur").unwrap();
-    refuse(&f, "ce n'est pas un classeur lisible");
+    refuse(
+        &f,
+        "c'est un fichier texte (CSV ?), pas un classeur ; s'il s'agit d'un CSV, renommez-le avec l'extension .csv",
+    );
 }
 
 #[test]
@@ -304,6 +312,6 @@ fn sheet_of_100_000_rows_is_refused_with_the_limit() {
     wb.save(&f).unwrap();
     refuse(
         &f,
-        "compte 100000 lignes ; siodoc en lit au plus 50000 par feuille",
+        "a des valeurs jusqu'à la ligne 50001 ; siodoc lit au plus 50000 lignes par feuille",
     );
 }

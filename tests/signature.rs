@@ -409,7 +409,7 @@ fn wrong_password_or_not_a_certificate_is_a_french_error() {
     );
     let erreurs = refus(&classe, &dir.path().join("cert.pem"), "secret");
     assert!(
-        erreurs.contains("ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible"),
+        erreurs.contains("ce n'est pas un fichier PKCS#12 (.p12, .pfx) ; exportez le certificat"),
         "{erreurs}"
     );
     // A legacy export (RC2 and 3DES, SHA-1 MAC, as older Windows tools make) opens: the error

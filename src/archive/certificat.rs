@@ -7,7 +7,7 @@ use rsa::PrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
 use x509_cert::Certificate;
 
-use crate::erreur::{Erreur, io_fr};
+use crate::erreur::Erreur;
 
 /// The private key: RSA, the usual case, or ECDSA on P-256.
 pub(crate) enum Cle {
@@ -31,18 +31,43 @@ impl std::fmt::Debug for Certificat {
 }
 
 impl Certificat {
+    /// Reads a PKCS#12 file and checks its outer structure, so that a wrong file is refused
+    /// before a password is asked for.
+    pub fn lire(chemin: &Path) -> Result<Vec<u8>, Erreur> {
+        let octets = crate::entree::lire(chemin, 1 << 20)?;
+        // PFX ::= SEQUENCE { version INTEGER (v3), authSafe ContentInfo, macData OPTIONAL }
+        let structure = der::asn1::AnyRef::from_der(&octets).ok().and_then(|pfx| {
+            use der::Tagged;
+            (pfx.tag() == der::Tag::Sequence).then_some(())?;
+            let mut lecteur = der::SliceReader::new(pfx.value()).ok()?;
+            let v: der::asn1::Int = der::Decode::decode(&mut lecteur).ok()?;
+            (v.as_bytes() == [3]).then_some(())
+        });
+        if structure.is_none() {
+            return Err(Erreur::Certificat {
+                chemin: chemin.to_path_buf(),
+                message: "ce n'est pas un fichier PKCS#12 (.p12, .pfx) ; exportez le certificat avec sa clé \
+                          privée au format PKCS#12"
+                    .into(),
+            });
+        }
+        Ok(octets)
+    }
+
     /// Reads a PKCS#12 file protected by `mot_de_passe`.
     pub fn charger(chemin: &Path, mot_de_passe: &str) -> Result<Self, Erreur> {
-        let octets = std::fs::read(chemin).map_err(|e| Erreur::Lecture {
-            chemin: chemin.to_path_buf(),
-            detail: io_fr(&e),
-        })?;
+        let octets = Self::lire(chemin)?;
+        Self::depuis_octets(chemin, &octets, mot_de_passe)
+    }
+
+    /// The same, from the bytes [`Certificat::lire`] returned.
+    pub fn depuis_octets(chemin: &Path, octets: &[u8], mot_de_passe: &str) -> Result<Self, Erreur> {
         let erreur = |message: String| Erreur::Certificat {
             chemin: chemin.to_path_buf(),
             message,
         };
         let magasin = p12_keystore::KeyStore::from_pkcs12(
-            &octets,
+            octets,
             mot_de_passe,
             p12_keystore::Pkcs12ImportPolicy::Strict,
         )
@@ -52,8 +77,8 @@ impl Certificat {
                     "mot de passe incorrect (ou fichier PKCS#12 endommagé)".to_string()
                 }
                 autre => format!(
-                    "ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible ({autre}) ; \
-                     exportez le certificat avec sa clé privée au format PKCS#12"
+                    "ce n'est pas un fichier PKCS#12 (.p12, .pfx) lisible ; exportez le certificat \
+                     avec sa clé privée au format PKCS#12 (détail : {autre})"
                 ),
             })
         })?;

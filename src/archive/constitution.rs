@@ -29,9 +29,22 @@ pub struct Sceau<'a> {
 /// Something the archiving run wants the teacher to know.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Remarque {
-    ScanNonAttribue { fichier: String, raison: String },
-    PdfIllisible { fichier: String, detail: String },
-    SignatureImpossible { fichier: String, detail: String },
+    ScanNonAttribue {
+        fichier: String,
+        raison: String,
+    },
+    PdfIllisible {
+        fichier: String,
+        detail: String,
+    },
+    SignatureImpossible {
+        fichier: String,
+        detail: String,
+    },
+    /// A symbolic link among the scans: never followed, so never archived.
+    LienIgnore {
+        fichier: String,
+    },
 }
 
 impl std::fmt::Display for Remarque {
@@ -53,6 +66,13 @@ impl std::fmt::Display for Remarque {
                 write!(
                     f,
                     "« {fichier} » n'a pas pu être signé ({detail}) : archivé sans signature"
+                )
+            }
+            Remarque::LienIgnore { fichier } => {
+                write!(
+                    f,
+                    "« {fichier} » est un lien symbolique : siodoc ne suit pas les liens, il n'est pas \
+                     archivé ; copiez le fichier lui-même dans le dossier des scans"
                 )
             }
         }
@@ -137,7 +157,7 @@ fn fichier(
 /// The files under the scans folder, subfolders included, as (path relative to the folder,
 /// full path), sorted. Hidden files and the thumbnails caches Windows and macOS leave behind
 /// (Thumbs.db, desktop.ini, .DS_Store) are not scans.
-fn lister_scans(dossier: &Path) -> Result<Vec<(String, PathBuf)>, Erreur> {
+fn lister_scans(dossier: &Path) -> Result<super::Parcours, Erreur> {
     let systeme = |nom: &str| {
         nom.starts_with('.')
             || nom.eq_ignore_ascii_case("thumbs.db")
@@ -202,6 +222,9 @@ struct Piece {
     genere: bool,
 }
 
+/// Largest file archived (a scan of a whole dossier is a few tens of megabytes).
+const TAILLE_PIECE: u64 = 512 << 20;
+
 /// Files read, checked and signed at once: enough work for every core, little memory.
 const LOT: usize = 64;
 
@@ -211,17 +234,26 @@ fn traiter(
     sceau: Option<&Sceau>,
     session: u16,
 ) -> Result<(Vec<u8>, Fichier, Vec<Remarque>), Erreur> {
-    let mut octets = std::fs::read(&piece.source).map_err(|err| Erreur::Lecture {
-        chemin: piece.source.clone(),
-        detail: if piece.genere && err.kind() == std::io::ErrorKind::NotFound {
-            format!(
+    if piece.genere && !piece.source.exists() {
+        return Err(Erreur::Lecture {
+            chemin: piece.source.clone(),
+            detail: format!(
                 "document absent alors que {INDEX} le liste ; relancez siodoc generer pour \
                  refaire le dossier de la classe, puis archivez de nouveau"
-            )
-        } else {
-            io_fr(&err)
-        },
-    })?;
+            ),
+        });
+    }
+    // A generated document reached through a link is refused: it could be any file.
+    if std::fs::symlink_metadata(&piece.source).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Erreur::Lecture {
+            chemin: piece.source.clone(),
+            detail:
+                "c'est un lien symbolique, pas un document produit par siodoc ; siodoc ne suit pas \
+                     les liens dans une archive : relancez siodoc generer"
+                    .into(),
+        });
+    }
+    let mut octets = crate::entree::lire(&piece.source, TAILLE_PIECE)?;
     let mut remarques = Vec::new();
     let mut signature = None;
     if type_media(&piece.chemin) == "application/pdf" {
@@ -307,38 +339,62 @@ pub fn archiver(
     avancement: &dyn Fn(usize, usize),
 ) -> Result<Archive, Erreur> {
     let chemin_index = dossier_classe.join(INDEX);
-    let octets_index = std::fs::read(&chemin_index).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Erreur::Lecture {
-                chemin: dossier_classe.to_path_buf(),
-                detail: index_absent(dossier_classe),
-            }
-        } else {
-            Erreur::Lecture {
-                chemin: chemin_index.clone(),
-                detail: io_fr(&e),
-            }
-        }
-    })?;
+    crate::entree::resoudre(dossier_classe, true)?;
+    if !dossier_classe.is_dir() {
+        return Err(Erreur::Lecture {
+            chemin: dossier_classe.to_path_buf(),
+            detail: "ce n'est pas un dossier ; passez le dossier d'une classe produit par siodoc generer".into(),
+        });
+    }
+    if !chemin_index.exists() {
+        return Err(Erreur::Lecture {
+            chemin: dossier_classe.to_path_buf(),
+            detail: index_absent(dossier_classe),
+        });
+    }
+    let octets_index = crate::entree::lire(&chemin_index, 64 << 20)?;
     let index: Index = serde_json::from_slice(&octets_index).map_err(|e| Erreur::Lecture {
         chemin: chemin_index.clone(),
         detail: format!(
-            "index de siodoc illisible ({e}) ; passez le dossier d'une classe produit par siodoc generer \
-             (par exemple sortie/<classe>)"
+            "index de siodoc illisible : {} ; passez le dossier d'une classe produit par siodoc generer \
+             (par exemple sortie/<classe>), ou relancez generer",
+            crate::erreur::traduire_json(&e)
         ),
     })?;
+    // Every path of the index stays inside the output folder: a `..`, an absolute path or a
+    // link leading out is refused, with the entry named.
+    if let Some(e) = index
+        .fichiers
+        .iter()
+        .find(|e| !super::chemin_sur(&e.chemin))
+    {
+        return Err(Erreur::Lecture {
+            chemin: chemin_index.clone(),
+            detail: format!(
+                "l'entrée « {} » sort du dossier de sortie (chemin absolu ou « .. ») : index modifié à la \
+                 main ? Relancez siodoc generer pour le refaire",
+                e.chemin.chars().take(200).collect::<String>()
+            ),
+        });
+    }
     let session = index
         .profil
         .get("session")
         .and_then(|s| s.as_u64())
         .unwrap_or(0) as u16;
-    // Index paths are relative to the output folder, the parent of the class folder.
+    // Index paths are relative to the output folder, the parent of the class folder; a class
+    // folder renamed since is found by its index, whatever its name.
     let racine = dossier_classe.parent().unwrap_or(Path::new("."));
+    let nom_classe = assainir(&index.classe);
+    let source_de = |chemin: &str| match chemin.split_once('/') {
+        Some((premier, reste)) if premier == nom_classe => dossier_classe.join(reste),
+        _ => racine.join(chemin),
+    };
     let mut pieces: Vec<Piece> = index
         .fichiers
         .iter()
         .map(|e| Piece {
-            source: racine.join(&e.chemin),
+            source: source_de(&e.chemin),
             chemin: e.chemin.clone(),
             candidat: e.candidat.as_ref().map(|c| c.numero.clone()),
             document: e.document.clone(),
@@ -359,7 +415,14 @@ pub fn archiver(
             }
         }
         let candidats: Vec<_> = candidats.into_values().collect();
-        for (nom, source) in lister_scans(dossier_scans)? {
+        let parcours = lister_scans(dossier_scans)?;
+        remarques.extend(
+            parcours
+                .liens
+                .into_iter()
+                .map(|fichier| Remarque::LienIgnore { fichier }),
+        );
+        for (nom, source) in parcours.fichiers {
             let (chemin, candidat, raison) = rattacher(&nom, &candidats);
             if let Some(raison) = raison {
                 remarques.push(Remarque::ScanNonAttribue {

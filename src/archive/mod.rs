@@ -68,21 +68,40 @@ pub(crate) fn hex(octets: &[u8]) -> String {
     octets.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a path written in an index, a manifest or a ZIP stays inside its folder: relative,
+/// made of plain names only (no `..`, no root, no drive).
+pub(crate) fn chemin_sur(chemin: &str) -> bool {
+    use std::path::Component;
+    !chemin.is_empty()
+        && !chemin.contains('\\')
+        && !chemin.contains('\0')
+        && std::path::Path::new(chemin)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
 /// The files under `dossier`, subfolders included, as (path relative to it with `/`
 /// separators, full path), sorted by that path; a file or folder whose name `ignorer` accepts is
-/// left out with its content.
+/// left out with its content. Symbolic links are never followed (neither out of the folder nor
+/// in a loop): their paths are returned apart.
+pub(crate) struct Parcours {
+    pub fichiers: Vec<(String, std::path::PathBuf)>,
+    pub liens: Vec<String>,
+}
+
 pub(crate) fn fichiers_sous(
     dossier: &std::path::Path,
     ignorer: &dyn Fn(&str) -> bool,
-) -> std::io::Result<Vec<(String, std::path::PathBuf)>> {
+) -> std::io::Result<Parcours> {
     fn descendre(
         base: &std::path::Path,
         d: &std::path::Path,
         ignorer: &dyn Fn(&str) -> bool,
-        sortie: &mut Vec<(String, std::path::PathBuf)>,
+        sortie: &mut Parcours,
     ) -> std::io::Result<()> {
         for e in std::fs::read_dir(d)? {
-            let p = e?.path();
+            let e = e?;
+            let p = e.path();
             let nom = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -90,23 +109,52 @@ pub(crate) fn fichiers_sous(
             if ignorer(&nom) {
                 continue;
             }
-            if p.is_dir() {
+            let relatif = p
+                .strip_prefix(base)
+                .unwrap_or(&p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            // `DirEntry::file_type` does not follow links.
+            let genre = e.file_type()?;
+            if genre.is_symlink() {
+                sortie.liens.push(relatif);
+            } else if genre.is_dir() {
                 descendre(base, &p, ignorer, sortie)?;
-            } else if p.is_file() {
-                let relatif = p
-                    .strip_prefix(base)
-                    .unwrap_or(&p)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                sortie.push((relatif, p));
+            } else if genre.is_file() {
+                sortie.fichiers.push((relatif, p));
             }
         }
         Ok(())
     }
-    let mut fichiers = Vec::new();
-    descendre(dossier, dossier, ignorer, &mut fichiers)?;
-    fichiers.sort();
-    Ok(fichiers)
+    let mut parcours = Parcours {
+        fichiers: Vec::new(),
+        liens: Vec::new(),
+    };
+    descendre(dossier, dossier, ignorer, &mut parcours)?;
+    parcours.fichiers.sort();
+    parcours.liens.sort();
+    Ok(parcours)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_that_leave_their_folder_are_refused() {
+        for bon in ["BTS SIO 26/MARTIN_Léa/fiche-1.pdf", "a.pdf"] {
+            assert!(super::chemin_sur(bon), "{bon}");
+        }
+        for mauvais in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "a/../../b",
+            "./a",
+            "",
+            "a\\..\\b",
+            "C:\\x",
+        ] {
+            assert!(!super::chemin_sur(mauvais), "{mauvais}");
+        }
+    }
 }

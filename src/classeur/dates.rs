@@ -79,6 +79,9 @@ pub enum ProblemeDate {
     LettreO(String, String),
     /// Not a date at all, in a date-only column.
     Illisible(String),
+    /// Two numbers that read as a day and a month without a year (« 2/10 ») as well as a
+    /// month and a year: refused rather than guessed.
+    Ambigue(String),
 }
 
 /// Reads a Début / Fin cell. `Ok(None)` when empty.
@@ -230,6 +233,16 @@ fn jeton(texte: &str) -> Option<Result<DateLue, ProblemeDate>> {
                 None => impossible(),
             }
         }
+        // « 2/10 » is 2 October to a French reader, not February 2010: two short numbers
+        // that can be a day and a month are refused. MM/AA needs a year that is no month.
+        [j, m]
+            if m.len() <= 2
+                && j.len() <= 2
+                && nombre(j).is_some_and(|j| (1..=31).contains(&j))
+                && nombre(m).is_some_and(|m| (1..=12).contains(&m)) =>
+        {
+            Some(Err(ProblemeDate::Ambigue(t.to_string())))
+        }
         [m, a] if m.len() <= 2 && matches!(a.len(), 2 | 4) => {
             let mois = nombre(m)?;
             if (1..=12).contains(&mois) {
@@ -297,6 +310,28 @@ mod tests {
         assert_eq!(
             lire_date(&texte("bientôt")),
             Err(ProblemeDate::Illisible("bientôt".into()))
+        );
+        // A day and a month without a year is not February 2010.
+        for t in ["2/10", "09/10", "12/12"] {
+            assert_eq!(
+                lire_date(&texte(t)),
+                Err(ProblemeDate::Ambigue(t.into())),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            lire_date(&texte("02/24")),
+            Ok(Some(DateLue::Mois {
+                annee: 2024,
+                mois: 2
+            }))
+        );
+        assert_eq!(
+            lire_date(&texte("2/2010")),
+            Ok(Some(DateLue::Mois {
+                annee: 2010,
+                mois: 2
+            }))
         );
     }
 

@@ -416,6 +416,27 @@ fn champ(feuille: &Feuille, ligne: usize, colonne: Option<usize>) -> Champ {
 }
 
 impl Source {
+    /// Whether at least one sheet of the class workbook is there (the others are then
+    /// reported one by one as missing).
+    pub fn est_un_classeur_de_classe(&self) -> bool {
+        schema::FEUILLES.iter().any(|f| self.feuille(f).is_some())
+    }
+
+    /// What to say of a file that has none of the class workbook's sheets.
+    pub fn pas_un_classeur_de_classe(&self) -> String {
+        let noms: Vec<String> = self
+            .feuilles
+            .iter()
+            .map(|f| format!("« {} »", f.nom))
+            .collect();
+        format!(
+            "ce n'est pas un classeur de classe de siodoc : aucune des feuilles {} (feuilles trouvées : {}) ; \
+             partez du modèle : siodoc modele --session 2026 classe.xlsx",
+            schema::FEUILLES.join(", "),
+            noms.join(", ")
+        )
+    }
+
     fn feuille(&self, nom: &str) -> Option<&Feuille> {
         let n = normaliser(nom);
         self.feuilles.iter().find(|f| normaliser(&f.nom) == n)

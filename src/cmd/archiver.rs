@@ -68,7 +68,13 @@ fn moment_de_signature() -> chrono::DateTime<chrono::Utc> {
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let certificat = match &args.certificat {
         Some(chemin) => {
-            let c = archive::certificat::Certificat::charger(chemin, &mot_de_passe(chemin)?)?;
+            // The file is read and checked before the password is asked for.
+            let octets = archive::certificat::Certificat::lire(chemin)?;
+            let c = archive::certificat::Certificat::depuis_octets(
+                chemin,
+                &octets,
+                &mot_de_passe(chemin)?,
+            )?;
             // Against the real clock: SOURCE_DATE_EPOCH only fixes the time written.
             c.verifier_validite(chemin, chrono::Utc::now())?;
             Some(c)
@@ -79,6 +85,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         certificat,
         moment: moment_de_signature(),
     });
+    siodoc::fichier::preparer_dossier(&args.sortie, "-o")?;
     // A bar on a terminal only: archiving a large sealed class takes seconds.
     let barre = super::barre(0, "fichiers archivés");
     let avancement = |fait: usize, total: usize| {

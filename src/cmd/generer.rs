@@ -70,6 +70,7 @@ pub struct Args {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
+    args.session.controler()?;
     let invalide = |message: String| Erreur::Argument { message };
     let nommage = Nommage::new(&args.nommage).map_err(invalide)?;
     let formats: Vec<String> = args
@@ -91,6 +92,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     );
     let standards =
         standards_pdf(&args.pdf_standard).map_err(|m| invalide(format!("--pdf-standard : {m}")))?;
+    // Folders named on the command line are checked before any work.
+    match &args.exporter_sources {
+        Some(dossier) => siodoc::fichier::preparer_dossier(dossier, "--exporter-sources")?,
+        None => siodoc::fichier::preparer_dossier(&args.sortie, "-o")?,
+    }
     let moteur = match &args.modeles {
         Some(dossier) => Moteur::depuis_dossier(dossier)?,
         None => Moteur::new(),

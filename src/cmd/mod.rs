@@ -18,7 +18,7 @@ Codes de sortie :
   0  tout s'est bien passé
   1  le classeur contient des erreurs (verifier, generer) ; PDF illisible ou non signé (archiver) ; archive modifiée ou signature invalide (verifier-archive)
   2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide, certificat ou mot de passe refusé
-  3  écriture impossible (dossier ou fichier de sortie)
+  3  écriture impossible, ou dossier passé en argument inutilisable (-o, --modeles, --exporter-sources)
   4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";
 
 pub const SORTIE_ERREURS_CLASSEUR: u8 = 1;
@@ -28,7 +28,7 @@ pub const SORTIE_ECHECS_DOCUMENTS: u8 = 4;
 
 pub fn code_pour(e: &Erreur) -> ExitCode {
     ExitCode::from(match e {
-        Erreur::Ecriture { .. } => SORTIE_ECRITURE,
+        Erreur::Ecriture { .. } | Erreur::Dossier { .. } => SORTIE_ECRITURE,
         Erreur::SessionInconnue { .. }
         | Erreur::Lecture { .. }
         | Erreur::Profil { .. }
@@ -67,6 +67,19 @@ pub struct OptionsSession {
     /// Fichier TOML qui remplace des champs du profil de session (annexes, intitulés…).
     #[arg(long, value_name = "FICHIER")]
     pub profil: Option<std::path::PathBuf>,
+}
+
+impl OptionsSession {
+    /// A `--session` that siodoc does not know (without a profile to describe it) is refused
+    /// before any work, with exit code 2.
+    pub fn controler(&self) -> Result<(), Erreur> {
+        match (self.session, &self.profil) {
+            (Some(s), None) => {
+                siodoc::session::ProfilSession::resoudre(Some(s), None, s).map(|_| ())
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The session being prepared today: from September on, next year's.

@@ -36,6 +36,7 @@ enum Format {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
+    args.session.controler()?;
     let chargement = charger(
         &args.classeur,
         args.session.session,

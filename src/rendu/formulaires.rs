@@ -174,8 +174,48 @@ pub fn documents(
     (docs, ecartes)
 }
 
+/// The data of a document as its template reads it. Every text is made printable first: with
+/// --forcer, a workbook that `verifier` rejected is still rendered (marked « NON VALIDÉ »), so a
+/// character no font has, or a text past what a page and PDF/A hold, must not fail the document.
 fn octets(v: &Value) -> Vec<u8> {
-    serde_json::to_vec(v).unwrap_or_default()
+    fn nettoyer(v: &mut Value) {
+        match v {
+            Value::String(s) => {
+                if s.len() > TEXTE_MAX || !s.chars().all(crate::polices::dessinable) {
+                    *s = imprimable(s, TEXTE_MAX);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(nettoyer),
+            Value::Object(o) => o.values_mut().for_each(nettoyer),
+            _ => {}
+        }
+    }
+    let mut v = v.clone();
+    nettoyer(&mut v);
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+/// Longest text handed to a template: the longest field `verifier` accepts (a descriptif).
+const TEXTE_MAX: usize = crate::verification::longueurs::DESCRIPTIF;
+
+/// `texte` with each character the fonts cannot draw replaced by « ? », cut at `max`
+/// characters (with « … »). Only reached for data `verifier` has reported.
+pub(crate) fn imprimable(texte: &str, max: usize) -> String {
+    let mut s: String = texte
+        .chars()
+        .take(max)
+        .map(|c| {
+            if crate::polices::dessinable(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if texte.chars().nth(max).is_some() {
+        s.push('…');
+    }
+    s
 }
 
 pub(crate) fn nom_prenom(c: &Candidat) -> String {

@@ -86,18 +86,32 @@ impl Moteur {
 
     /// The engine with the templates of a teacher's folder; files it lacks come from the embedded set.
     pub fn depuis_dossier(dossier: &Path) -> Result<Moteur, crate::Erreur> {
+        crate::fichier::dossier_existant(dossier, "--modeles")?;
         let mut modeles = Vec::new();
+        let mut trouves = 0;
         for (nom, embarque) in MODELES {
             let chemin = dossier.join(nom);
             let texte = if chemin.exists() {
-                std::fs::read_to_string(&chemin).map_err(|e| crate::Erreur::Lecture {
+                trouves += 1;
+                let octets = crate::entree::lire(&chemin, 4 << 20)?;
+                String::from_utf8(octets).map_err(|_| crate::Erreur::Lecture {
                     chemin: chemin.clone(),
-                    detail: crate::erreur::io_fr(&e),
+                    detail: "ce modèle n'est pas du texte UTF-8 ; enregistrez-le en UTF-8".into(),
                 })?
             } else {
                 embarque.to_string()
             };
             modeles.push((nom.to_string(), texte));
+        }
+        if trouves == 0 {
+            return Err(crate::Erreur::Dossier {
+                argument: "--modeles",
+                chemin: dossier.to_path_buf(),
+                detail: format!(
+                    "aucun modèle dans ce dossier (attendu : {}) ; écrivez-les avec siodoc modeles exporter",
+                    MODELES.map(|(n, _)| n).join(", ")
+                ),
+            });
         }
         Ok(Moteur::avec_modeles(modeles))
     }
@@ -237,8 +251,9 @@ impl Moteur {
             .map(|(i, d)| {
                 let fin = debuts.get(i + 1).copied().unwrap_or(pages.len());
                 let mut info = info.clone();
-                info.title = Some(d.titre.into());
-                info.author = vec![d.auteur.into()];
+                // PDF/A caps a string at 32 767 bytes: a metadata text never gets near it.
+                info.title = Some(super::formulaires::imprimable(d.titre, 300).into());
+                info.author = vec![super::formulaires::imprimable(d.auteur, 300).into()];
                 let une = PagedDocument::new(pages[debuts[i]..fin].iter().cloned().collect(), info);
                 let opts = OptionsPdf {
                     identifiant: d.identifiant.clone(),

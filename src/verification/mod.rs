@@ -7,6 +7,8 @@
 mod candidats;
 mod couverture;
 mod impression;
+
+pub use impression::longueurs;
 mod realisations;
 
 use chrono::NaiveDate;

@@ -253,6 +253,15 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
                 "« {t} » contient la lettre O à la place du chiffre zéro ; écrivez « {corrige} »"
             ),
         ),
+        ProblemeDate::Ambigue(t) => Diagnostic::erreur(
+            "date-ambigue",
+            champ.cellule.clone(),
+            format!(
+                "« {t} » peut se lire comme un jour et un mois sans année, ou comme un mois et une année ; \
+                 écrivez la date entière (JJ/MM/AA, par exemple 02/10/25) ou le mois avec l'année sur quatre \
+                 chiffres (MM/AAAA, par exemple 02/2010)"
+            ),
+        ),
         ProblemeDate::Illisible(t) => Diagnostic::erreur(
             "date-illisible",
             champ.cellule.clone(),

@@ -1,0 +1,800 @@
+//! Hostile and careless inputs, one test per class of fault: each gets its exact French message
+//! and its documented exit code, never a panic, an abort, a hang or a file outside its folder.
+//! The hostile files are built here (a bomb of hundreds of megabytes is a few hundred KB of
+//! deflate).
+
+mod commun;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use commun::{Tables, siodoc_bin, temp};
+
+fn siodoc(args: &[&str]) -> Output {
+    let o = Command::new(siodoc_bin())
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("SIODOC_P12_PASSWORD")
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!e.contains("panicked"), "{e}");
+    o
+}
+
+fn erreur(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).trim().to_string()
+}
+
+fn sortie(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// An XLSX made by hand, one sheet « Paramètres » with `lignes` as its sheetData, optional
+/// shared strings and styles: what a file built to hurt looks like inside.
+fn xlsx_brut(chemin: &Path, lignes: &str, chaines: Option<&str>, styles: Option<&str>) {
+    let f = std::fs::File::create(chemin).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let mut ecrire = |nom: &str, texte: &str| {
+        z.start_file(nom, o).unwrap();
+        z.write_all(texte.as_bytes()).unwrap();
+    };
+    ecrire(
+        "[Content_Types].xml",
+        r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    ecrire(
+        "_rels/.rels",
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    ecrire(
+        "xl/workbook.xml",
+        r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Paramètres" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#,
+    );
+    if chaines.is_some() {
+        rels.push_str(r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#);
+    }
+    if styles.is_some() {
+        rels.push_str(r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#);
+    }
+    rels.push_str("</Relationships>");
+    ecrire("xl/_rels/workbook.xml.rels", &rels);
+    ecrire(
+        "xl/worksheets/sheet1.xml",
+        &format!(
+            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{lignes}</sheetData></worksheet>"#
+        ),
+    );
+    if let Some(c) = chaines {
+        ecrire("xl/sharedStrings.xml", c);
+    }
+    if let Some(s) = styles {
+        ecrire("xl/styles.xml", s);
+    }
+    z.finish().unwrap();
+}
+
+const SESSION: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Session</t></is></c><c r="B1"><v>2026</v></c></row>"#;
+
+/// Refused with exit code 2 and exactly `attendu` after the file's name.
+fn refuse_classeur(chemin: &Path, attendu: &str) {
+    let o = siodoc(&["verifier", chemin.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", erreur(&o));
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : classeur « {} » : {attendu}",
+            chemin.display()
+        )
+    );
+}
+
+#[test]
+fn what_makes_a_spreadsheet_reader_allocate_is_refused_before() {
+    let dir = temp();
+    let f = dir.path().join("chaines.xlsx");
+    xlsx_brut(
+        &f,
+        SESSION,
+        Some(
+            r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="99999999999999" uniqueCount="99999999999999"><si><t>a</t></si></sst>"#,
+        ),
+        None,
+    );
+    refuse_classeur(
+        &f,
+        "la table des textes du classeur (xl/sharedStrings.xml) annonce 99999999999999 textes ; \
+         siodoc en accepte au plus 2000000 : le fichier est endommagé ou fabriqué",
+    );
+
+    let f = dir.path().join("xfd.xlsx");
+    xlsx_brut(
+        &f,
+        &format!(
+            r#"{SESSION}<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ),
+        None,
+        None,
+    );
+    refuse_classeur(
+        &f,
+        "la feuille « xl/worksheets/sheet1.xml » a des valeurs jusqu'à la ligne 1048576 ; siodoc lit \
+         au plus 50000 lignes par feuille : supprimez les lignes inutiles (ou le contenu isolé tout en bas) \
+         et enregistrez",
+    );
+
+    let f = dir.path().join("colonne.xlsx");
+    xlsx_brut(
+        &f,
+        &format!(r#"{SESSION}<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>"#),
+        None,
+        None,
+    );
+    refuse_classeur(
+        &f,
+        "la feuille « xl/worksheets/sheet1.xml » a des valeurs jusqu'à la colonne XFD (n° 16384) ; \
+         siodoc lit au plus 1000 colonnes par feuille : supprimez le contenu isolé à droite et enregistrez",
+    );
+
+    let f = dir.path().join("reference.xlsx");
+    xlsx_brut(
+        &f,
+        &format!(
+            r#"{SESSION}<row r="5"><c r="ZZZZZZ99999999999" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ),
+        None,
+        None,
+    );
+    refuse_classeur(
+        &f,
+        "la feuille « xl/worksheets/sheet1.xml » contient la référence de cellule « ZZZZZZ99999999999 », \
+         hors de la grille d'un tableur (la dernière cellule possible est XFD1048576) : le fichier est \
+         endommagé ou fabriqué ; reprenez l'original",
+    );
+}
+
+#[test]
+fn a_deflate_bomb_is_refused_at_the_limit_without_being_held() {
+    let dir = temp();
+    let f = dir.path().join("bombe.xlsx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&f).unwrap());
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("xl/workbook.xml", o).unwrap();
+    z.write_all(b"<workbook/>").unwrap();
+    z.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+    let bloc = vec![b' '; 1 << 20];
+    for _ in 0..260 {
+        z.write_all(&bloc).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&f).unwrap().len() < 2 << 20);
+    refuse_classeur(
+        &f,
+        "l'entrée « xl/worksheets/sheet1.xml » dépasse 200,0 Mo une fois décompressée : fichier anormal \
+         (une « bombe » de compression ?) ; siodoc ne lit pas davantage",
+    );
+}
+
+#[test]
+fn a_date_cell_holding_minus_1e20_is_a_number_not_a_panic() {
+    let dir = temp();
+    let f = dir.path().join("date.xlsx");
+    xlsx_brut(
+        &f,
+        &format!(
+            r#"{SESSION}<row r="2"><c r="A2" t="inlineStr"><is><t>Date</t></is></c><c r="B2" s="1"><v>-1e20</v></c></row>"#
+        ),
+        None,
+        Some(
+            r#"<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#,
+        ),
+    );
+    let o = siodoc(&["verifier", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        sortie(&o).contains(
+            "Paramètres!B2 : erreur [date-illisible] : date « -100000000000000000000 » illisible ; attendu JJ/MM/AAAA"
+        ),
+        "{}",
+        sortie(&o)
+    );
+}
+
+#[test]
+fn a_named_pipe_or_a_loop_of_links_is_refused_at_once() {
+    let dir = temp();
+    let tube = dir.path().join("classe.xlsx");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&tube)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = siodoc(&["verifier", tube.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : impossible de lire « {} » : c'est un tube nommé (FIFO), pas un fichier",
+            tube.display()
+        )
+    );
+    let a = dir.path().join("a.xlsx");
+    let b = dir.path().join("b.xlsx");
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let o = siodoc(&["verifier", a.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : impossible de lire « {} » : plus de 8 liens symboliques à suivre (une boucle \
+             de liens ?) ; passez le fichier lui-même",
+            a.display()
+        )
+    );
+}
+
+#[test]
+fn each_kind_of_wrong_file_gets_its_own_diagnosis() {
+    let dir = temp();
+    let cas: [(&str, &[u8], &str); 6] = [
+        (
+            "vide.xlsx",
+            b"",
+            "le fichier est vide (0 octet) ; il a peut-être été mal copié ou mal téléchargé : reprenez l'original",
+        ),
+        (
+            "doc.xlsx",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            "c'est un PDF, pas un classeur ; passez le fichier du tableur (XLSX, ODS, XLS)",
+        ),
+        (
+            "archive.xlsx",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+            "c'est une archive compressée gzip, pas un classeur ; décompressez-la d'abord",
+        ),
+        (
+            "export.xlsx",
+            b"N\xc2\xb0 candidat;NOM\n026000101;MARTIN\n",
+            "c'est un fichier texte (CSV ?), pas un classeur ; s'il s'agit d'un CSV, renommez-le avec \
+             l'extension .csv",
+        ),
+        (
+            "unicode.xlsx",
+            b"\xff\xfeN\x00O\x00M\x00",
+            "c'est un fichier texte en UTF-16 (« texte Unicode ») ; enregistrez-le en CSV UTF-8 (séparateur \
+             point-virgule), avec l'extension .csv",
+        ),
+        (
+            "tronque.xlsx",
+            &commun::exemple_xlsx(2026)[..3000],
+            "l'archive ZIP du classeur est tronquée ou endommagée (fichier incomplet ?) ; reprenez \
+             l'original, ou ouvrez-le dans votre tableur et enregistrez-le de nouveau",
+        ),
+    ];
+    for (nom, octets, attendu) in cas {
+        let f = dir.path().join(nom);
+        std::fs::write(&f, octets).unwrap();
+        refuse_classeur(&f, attendu);
+    }
+    // A valid XLSX named .ods is read by its content.
+    let f = dir.path().join("classe.ods");
+    std::fs::write(&f, commun::exemple_xlsx(2026)).unwrap();
+    let o = siodoc(&["verifier", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", sortie(&o));
+    // A workbook with none of the four sheets says what it is not.
+    let f = dir.path().join("autre.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Notes")
+        .unwrap()
+        .write(0, 0, "x")
+        .unwrap();
+    wb.save(&f).unwrap();
+    refuse_classeur(
+        &f,
+        "ce n'est pas un classeur de classe de siodoc : aucune des feuilles Paramètres, Candidats, \
+         Réalisations, Fiches (feuilles trouvées : « Notes ») ; partez du modèle : siodoc modele --session \
+         2026 classe.xlsx",
+    );
+}
+
+/// The example class with `modifier` applied, checked by `siodoc verifier`: (code, stdout).
+fn verifier_modifie(modifier: impl FnOnce(&mut Tables)) -> (Option<i32>, String) {
+    let mut t = Tables::exemple(2026);
+    modifier(&mut t);
+    let dir = temp();
+    let f = dir.path().join("classe.xlsx");
+    t.ecrire_xlsx(&f);
+    let o = siodoc(&["verifier", f.to_str().unwrap()]);
+    (o.status.code(), sortie(&o))
+}
+
+/// Sets the value (column B) of a `Paramètres` line; returns its cell.
+fn parametre(t: &mut Tables, libelle: &str, valeur: &str) -> String {
+    let lignes = t.feuilles.get_mut("Paramètres").unwrap();
+    let i = lignes
+        .iter()
+        .position(|l| l.first().is_some_and(|a| a == libelle))
+        .unwrap_or_else(|| panic!("pas de ligne « {libelle} » dans Paramètres"));
+    if lignes[i].len() < 2 {
+        lignes[i].resize(2, String::new());
+    }
+    lignes[i][1] = valeur.to_string();
+    format!("Paramètres!B{}", i + 1)
+}
+
+fn ligne_de(sortie: &str, regle: &str) -> String {
+    sortie
+        .lines()
+        .find(|l| l.contains(&format!("[{regle}]")))
+        .unwrap_or_else(|| panic!("pas de [{regle}] dans :\n{sortie}"))
+        .to_string()
+}
+
+#[test]
+fn no_silent_guess_on_parts_numbers_formula_errors_sessions_and_short_dates() {
+    for partie in ["Projet PPE 1", "TP 2", "Promo 2024"] {
+        let mut cellule = String::new();
+        let (code, s) = verifier_modifie(|t| {
+            cellule = t.set("Réalisations", 2, "Partie", partie);
+        });
+        assert_eq!(code, Some(1));
+        assert_eq!(
+            ligne_de(&s, "partie-inconnue"),
+            format!(
+                "{cellule} : erreur [partie-inconnue] : partie « {partie} » inconnue ; attendu : {}",
+                siodoc::classeur::Partie::VOCABULAIRE
+            )
+        );
+    }
+    let mut cellule = String::new();
+    let (code, s) = verifier_modifie(|t| {
+        cellule = parametre(t, "Classe", "=#NULL!");
+    });
+    assert_eq!(code, Some(1), "{s}");
+    assert!(
+        s.contains(&format!(
+            "{cellule} : erreur [cellule-erreur-formule] : la cellule contient l'erreur de formule #NULL!"
+        )),
+        "{s}"
+    );
+    let (code, s) = verifier_modifie(|t| {
+        cellule = parametre(t, "Session", "2026.5");
+    });
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        s.lines().next().unwrap(),
+        format!(
+            "{cellule} : erreur [session-invalide] : « 2026.5 » n'est pas une année de session ; écrivez \
+             l'année seule, en nombre entier, par exemple 2026"
+        )
+    );
+    let mut cellule = String::new();
+    let (code, s) = verifier_modifie(|t| {
+        cellule = t.set("Réalisations", 2, "Début", "2/10");
+    });
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        ligne_de(&s, "date-ambigue"),
+        format!(
+            "{cellule} : erreur [date-ambigue] : « 2/10 » peut se lire comme un jour et un mois sans année, \
+             ou comme un mois et une année ; écrivez la date entière (JJ/MM/AA, par exemple 02/10/25) ou le \
+             mois avec l'année sur quatre chiffres (MM/AAAA, par exemple 02/2010)"
+        )
+    );
+}
+
+#[test]
+fn a_candidate_number_stored_as_a_number_is_a_warning_with_its_printed_form() {
+    let dir = temp();
+    let f = dir.path().join("classe.xlsx");
+    let t = Tables::exemple(2026);
+    t.ecrire_xlsx(&f);
+    // Rewrite the first N° as a number, as Excel does when the leading zero was typed.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for nom in &t.ordre {
+        let ws = wb.add_worksheet();
+        ws.set_name(nom).unwrap();
+        for (i, l) in t.feuilles[nom].iter().enumerate() {
+            for (j, v) in l.iter().enumerate() {
+                if nom == "Candidats" && i == 1 && j == t.colonne("Candidats", "N° candidat") {
+                    ws.write_number(i as u32, j as u16, v.parse::<f64>().unwrap())
+                        .unwrap();
+                } else if !v.is_empty() {
+                    ws.write_string(i as u32, j as u16, v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(&f).unwrap();
+    let o = siodoc(&["verifier", f.to_str().unwrap()]);
+    assert_eq!(
+        ligne_de(&sortie(&o), "candidat-numero-nombre"),
+        "Candidats!A2 : avertissement [candidat-numero-nombre] : le N° candidat est enregistré comme un \
+         nombre : il sera imprimé « 26000101 », et un zéro en tête a pu être perdu ; vérifiez-le sur la \
+         convocation et saisissez-le comme texte (précédé d'une apostrophe : '026000101)"
+    );
+}
+
+#[test]
+fn two_csv_files_for_one_sheet_are_an_error() {
+    let dir = temp();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/donnees/classe-2026-csv");
+    for e in std::fs::read_dir(&source).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let premier = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("Fiches.csv"))
+        .unwrap();
+    std::fs::copy(
+        dir.path().join(&premier),
+        dir.path().join("copie-Fiches.csv"),
+    )
+    .unwrap();
+    let o = siodoc(&["verifier", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let (a, b) = if premier.as_str() < "copie-Fiches.csv" {
+        (premier.as_str(), "copie-Fiches.csv")
+    } else {
+        ("copie-Fiches.csv", premier.as_str())
+    };
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : classeur « {} » : deux fichiers CSV pour la feuille Fiches : « {a} » et « {b} » ; \
+             siodoc ne choisit pas à votre place : gardez-en un seul dans le dossier",
+            dir.path().display()
+        )
+    );
+}
+
+/// The tables as a folder of CSV files (a spreadsheet refuses a cell of more than 32 767
+/// characters; a CSV holds anything).
+fn ecrire_csv(t: &Tables, dossier: &Path) {
+    std::fs::create_dir_all(dossier).unwrap();
+    for nom in &t.ordre {
+        let texte: String = t.feuilles[nom]
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|v| format!("\"{}\"", v.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(";")
+                    + "\n"
+            })
+            .collect();
+        std::fs::write(dossier.join(format!("{nom}.csv")), texte).unwrap();
+    }
+}
+
+#[test]
+fn verifier_catches_what_generer_could_not_print() {
+    let long = "x".repeat(1 << 20);
+    let mut t = Tables::exemple(2026);
+    let cellules = (
+        t.set("Réalisations", 2, "Intitulé", &long),
+        t.set(
+            "Réalisations",
+            3,
+            "Intitulé",
+            "Maquette 😀 du réseau\u{200B}",
+        ),
+    );
+    let dir = temp();
+    let classe = dir.path().join("classe");
+    ecrire_csv(&t, &classe);
+    let o = siodoc(&["verifier", classe.to_str().unwrap()]);
+    let (code, s) = (o.status.code(), sortie(&o));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        ligne_de(&s, "texte-trop-long"),
+        format!(
+            "{} : erreur [texte-trop-long] : l'intitulé compte plus de 32767 caractères ; le document en \
+             imprime au plus 500 : raccourcissez le texte",
+            cellules.0
+        )
+    );
+    assert_eq!(
+        ligne_de(&s, "caractere-non-imprimable"),
+        format!(
+            "{} : erreur [caractere-non-imprimable] : l'intitulé contient un caractère que les polices des \
+             documents ne savent pas dessiner : « 😀 » (U+1F600) ; retirez-le ou remplacez-le par du texte \
+             (les émojis ne sont pas imprimables)",
+            cellules.1
+        )
+    );
+    // With --forcer, generer still produces every document, those texts included.
+    let o = siodoc(&[
+        "generer",
+        classe.to_str().unwrap(),
+        "-o",
+        dir.path().join("sortie").to_str().unwrap(),
+        "--forcer",
+        "--formats",
+        "pdf",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", erreur(&o));
+    assert!(!erreur(&o).contains("ÉCHEC"), "{}", erreur(&o));
+}
+
+#[test]
+fn argument_errors_name_the_argument_before_any_work() {
+    let dir = temp();
+    let classe = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
+    let classe = classe.to_str().unwrap();
+    let fichier = dir.path().join("un-fichier");
+    std::fs::write(&fichier, "").unwrap();
+    let f = fichier.to_str().unwrap();
+    for (args, attendu) in [
+        (
+            vec!["generer", classe, "-o", f],
+            format!("-o « {f} » : ce n'est pas un dossier ; passez le dossier où écrire"),
+        ),
+        (
+            vec!["generer", classe, "-o", "/dev/full"],
+            "-o « /dev/full » : ce n'est pas un dossier ; passez le dossier où écrire".to_string(),
+        ),
+        (
+            vec!["generer", classe, "--exporter-sources", f],
+            format!(
+                "--exporter-sources « {f} » : ce n'est pas un dossier ; passez le dossier où écrire"
+            ),
+        ),
+        (
+            vec!["generer", classe, "--modeles", "/nulle/part"],
+            "--modeles « /nulle/part » : fichier ou dossier introuvable ; vérifiez le chemin"
+                .to_string(),
+        ),
+    ] {
+        let o = siodoc(&args);
+        assert_eq!(o.status.code(), Some(3), "{args:?}");
+        assert_eq!(erreur(&o), format!("siodoc : erreur : {attendu}"));
+        assert!(sortie(&o).is_empty(), "{}", sortie(&o));
+    }
+    let o = siodoc(&["generer", classe, "-o", "/proc/siodoc"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        erreur(&o).starts_with(
+            "siodoc : erreur : -o « /proc/siodoc » : on ne peut pas écrire dans « /proc »"
+        ),
+        "{}",
+        erreur(&o)
+    );
+    let o = siodoc(&["verifier", classe, "--session", "3000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        erreur(&o).starts_with("siodoc : erreur : session 3000 inconnue"),
+        "{}",
+        erreur(&o)
+    );
+    assert!(sortie(&o).is_empty());
+}
+
+/// A class generated from the sample, ready to archive: (output folder, class folder).
+fn classe_generee(dir: &Path) -> (PathBuf, PathBuf) {
+    let sortie = dir.join("sortie");
+    let classeur = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
+    let o = siodoc(&[
+        "generer",
+        classeur.to_str().unwrap(),
+        "-o",
+        sortie.to_str().unwrap(),
+        "--formats",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", erreur(&o));
+    let classe = sortie.join("BTS SIO 26");
+    (sortie, classe)
+}
+
+#[test]
+fn archive_paths_never_leave_their_folder() {
+    let dir = temp();
+    let (_, classe) = classe_generee(dir.path());
+    // An index entry that points out of the output folder.
+    let index = classe.join("siodoc-index.json");
+    let original = std::fs::read_to_string(&index).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    v["fichiers"][0]["chemin"] = "../../../../etc/passwd".into();
+    std::fs::write(&index, serde_json::to_vec(&v).unwrap()).unwrap();
+    let archives = dir.path().join("archives");
+    let o = siodoc(&[
+        "archiver",
+        classe.to_str().unwrap(),
+        "-o",
+        archives.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : impossible de lire « {} » : l'entrée « ../../../../etc/passwd » sort du dossier \
+             de sortie (chemin absolu ou « .. ») : index modifié à la main ? Relancez siodoc generer pour le refaire",
+            index.display()
+        )
+    );
+    assert!(!archives.join("BTS SIO 26.zip").exists());
+    std::fs::write(&index, &original).unwrap();
+
+    // A renamed class folder is found by its index.
+    let renomme = dir.path().join("sortie").join("Ma classe");
+    std::fs::rename(&classe, &renomme).unwrap();
+    // Scans with a link to a parent folder: never followed, reported.
+    let scans = dir.path().join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    std::fs::write(scans.join("MARTIN Léa.pdf"), b"%PDF-1.4 scan").unwrap();
+    std::os::unix::fs::symlink(dir.path(), scans.join("boucle")).unwrap();
+    let o = siodoc(&[
+        "archiver",
+        renomme.to_str().unwrap(),
+        "--scans",
+        scans.to_str().unwrap(),
+        "-o",
+        archives.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", erreur(&o));
+    assert!(
+        erreur(&o).contains(
+            "« boucle » est un lien symbolique : siodoc ne suit pas les liens, il n'est pas archivé ; copiez \
+             le fichier lui-même dans le dossier des scans"
+        ),
+        "{}",
+        erreur(&o)
+    );
+    let zip = archives.join("BTS SIO 26.zip");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    for i in 0..z.len() {
+        let nom = z.by_index(i).unwrap().name().unwrap().to_string();
+        assert!(
+            !nom.contains("..") && !nom.starts_with('/') && !nom.contains("boucle"),
+            "{nom}"
+        );
+    }
+}
+
+/// Writes a ZIP of (name, bytes) entries, deflated.
+fn zip_de(chemin: &Path, entrees: &[(impl AsRef<str>, Vec<u8>)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(chemin).unwrap());
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (nom, octets) in entrees {
+        z.start_file(nom.as_ref(), o).unwrap();
+        z.write_all(octets).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn verifier_archive_streams_with_limits_and_checks_sha256sums_line_by_line() {
+    let dir = temp();
+    let (_, classe) = classe_generee(dir.path());
+    let archives = dir.path().join("archives");
+    let o = siodoc(&[
+        "archiver",
+        classe.to_str().unwrap(),
+        "-o",
+        archives.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", erreur(&o));
+    let zip = archives.join("BTS SIO 26.zip");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut entrees: Vec<(String, Vec<u8>)> = (0..z.len())
+        .map(|i| {
+            let mut e = z.by_index(i).unwrap();
+            let nom = e.name().unwrap().to_string();
+            let mut o = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut o).unwrap();
+            (nom, o)
+        })
+        .collect();
+    let premier = entrees[0].0.clone();
+
+    // Garbage in SHA256SUMS, a bomb in place of a document, an entry that climbs out.
+    for (nom, octets) in &mut entrees {
+        if nom == "SHA256SUMS" {
+            *octets = b"n'importe quoi\n".to_vec();
+        } else if *nom == premier {
+            *octets = vec![0u8; 300 << 20];
+        }
+    }
+    entrees.push(("../../evasion.txt".into(), b"dehors".to_vec()));
+    let modifiee = dir.path().join("modifiee.zip");
+    zip_de(&modifiee, &entrees);
+    drop(entrees);
+    let o = siodoc(&["verifier-archive", modifiee.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let s = sortie(&o);
+    assert!(
+        s.contains(&format!(
+            "{premier} : MODIFIÉ (bien plus gros que le manifeste ne l'annonce ; lecture arrêtée à"
+        )),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "SHA256SUMS : MODIFIÉ (ligne 1 illisible : « n'importe quoi » ; attendu « empreinte SHA-256 (64 \
+             caractères), deux espaces, chemin »)"
+        ),
+        "{s}"
+    );
+    assert!(s.contains("SHA256SUMS : MODIFIÉ (ne liste pas "), "{s}");
+    assert!(
+        s.contains(
+            "../../evasion.txt : CHEMIN REFUSÉ (sort de l'archive, chemin absolu ou lien symbolique : jamais lu \
+             ni extrait)"
+        ),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_broken_manifest_is_called_json_with_its_line_and_column() {
+    let dir = temp();
+    let z = dir.path().join("archive.zip");
+    zip_de(
+        &z,
+        &[(
+            "manifeste.json",
+            b"{\n  \"siodoc\": \"0.1.0\",\n  oups\n}".to_vec(),
+        )],
+    );
+    let o = siodoc(&["verifier-archive", z.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        erreur(&o).starts_with(&format!(
+            "siodoc : erreur : impossible de lire « {} » : « manifeste.json » illisible, ligne 3, colonne 3 : \
+             syntaxe JSON invalide",
+            z.display()
+        )),
+        "{}",
+        erreur(&o)
+    );
+}
+
+#[test]
+fn the_password_is_asked_for_only_after_the_certificate_is_read() {
+    let dir = temp();
+    let (_, classe) = classe_generee(dir.path());
+    let faux = dir.path().join("sceau.p12");
+    std::fs::write(&faux, b"-----BEGIN CERTIFICATE-----\n").unwrap();
+    // No terminal and no SIODOC_P12_PASSWORD: had the password been asked first, the message
+    // would be about the password.
+    let o = Command::new(siodoc_bin())
+        .args([
+            "archiver",
+            classe.to_str().unwrap(),
+            "--certificat",
+            faux.to_str().unwrap(),
+            "-o",
+            dir.path().join("a").to_str().unwrap(),
+        ])
+        .env_remove("SIODOC_P12_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        format!(
+            "siodoc : erreur : certificat « {} » : ce n'est pas un fichier PKCS#12 (.p12, .pfx) ; exportez le \
+             certificat avec sa clé privée au format PKCS#12",
+            faux.display()
+        )
+    );
+}
