@@ -44,9 +44,19 @@ pub fn charger(
 ) -> Result<Chargement, Erreur> {
     let source = lecture::ouvrir(chemin)?;
     if !source.est_un_classeur_de_classe() {
+        let message = if crate::officiel::est_un_tableau(&source.feuilles) {
+            format!(
+                "c'est le tableau de synthèse officiel d'un candidat, pas un classeur de classe ; pour faire le \
+                 classeur de la classe à partir des tableaux des candidats : siodoc importer <dossier des tableaux> \
+                 -o classe.xlsx ; pour vérifier ce seul tableau : siodoc verifier « {} »",
+                chemin.display()
+            )
+        } else {
+            source.pas_un_classeur_de_classe()
+        };
         return Err(Erreur::Classeur {
             chemin: chemin.to_path_buf(),
-            message: source.pas_un_classeur_de_classe(),
+            message,
         });
     }
     let parametres = source.parametres();
@@ -107,6 +117,95 @@ pub fn charger(
     let (classeur, lecture) = source.lire(profil.referentiel.charger());
     diagnostics.extend(lecture);
     diagnostics.extend(verification::verifier(&classeur, &profil));
+    Ok(Chargement {
+        classeur: Some(classeur),
+        profil: Some(profil),
+        diagnostics,
+    })
+}
+
+/// Like [`charger`], and a candidate's own official tableau is checked too: read by its
+/// landmarks as a one-candidate class, with every rule that concerns one candidate; each
+/// diagnostic names the cell of the candidate's file.
+pub fn charger_classeur_ou_tableau(
+    chemin: &Path,
+    session: Option<u16>,
+    profil: Option<&Path>,
+) -> Result<Chargement, Erreur> {
+    let source = lecture::ouvrir(chemin)?;
+    if source.est_un_classeur_de_classe() || !crate::officiel::est_un_tableau(&source.feuilles) {
+        return charger(chemin, session, profil);
+    }
+    let tableau =
+        crate::officiel::import::lire_fichier(chemin).map_err(|message| Erreur::Classeur {
+            chemin: chemin.to_path_buf(),
+            message,
+        })?;
+    let mut diagnostics = tableau.constats.clone();
+    let annee = match (session, &tableau.session) {
+        (Some(s), Some((a, ch))) => {
+            if s != *a {
+                diagnostics.push(Diagnostic::avertissement(
+                    "session-differente",
+                    ch.cellule.clone(),
+                    format!("le tableau indique la session {a}, mais --session {s} est demandé : la session {s} est utilisée"),
+                ));
+            }
+            s
+        }
+        (Some(s), None) => s,
+        (None, Some((a, _))) => *a,
+        (None, None) => {
+            diagnostics.push(Diagnostic::erreur(
+                "session-invalide",
+                tableau.feuille.clone(),
+                "la session n'est pas lisible dans ce tableau (cellule « SESSION 20xx ») ; écrivez-la, ou passez --session",
+            ));
+            return Ok(Chargement {
+                classeur: None,
+                profil: None,
+                diagnostics,
+            });
+        }
+    };
+    let profil = ProfilSession::resoudre(Some(annee), profil, annee)?;
+    if profil.referentiel != tableau.modele.referentiel() {
+        diagnostics.push(Diagnostic::erreur(
+            "session-invalide",
+            tableau.session.as_ref().map_or(tableau.feuille.clone(), |(_, c)| c.cellule.clone()),
+            format!(
+                "la session {annee} relève du référentiel {}, mais ce fichier est un {} ; vérifiez la session",
+                profil.referentiel.code(),
+                tableau.modele.libelle()
+            ),
+        ));
+        return Ok(Chargement {
+            classeur: None,
+            profil: None,
+            diagnostics,
+        });
+    }
+    // A tableau without N° is still checked as a whole: its réalisations are linked to it
+    // under a stand-in number, and the missing N° is said once.
+    let mut tableau = tableau;
+    if tableau.candidat.numero.est_vide() {
+        diagnostics.push(Diagnostic::erreur(
+            "candidat-numero-absent",
+            tableau.candidat.numero.cellule.clone(),
+            "le N° candidat est vide ; recopiez-le depuis la convocation, après « N° candidat : »",
+        ));
+        let provisoire = "sans N°".to_string();
+        tableau.candidat.numero.texte = provisoire.clone();
+        for r in &mut tableau.realisations {
+            r.candidat.texte = provisoire.clone();
+        }
+    }
+    let classeur = crate::officiel::import::classe_d_un_tableau(&tableau, &profil);
+    diagnostics.extend(
+        verification::verifier(&classeur, &profil)
+            .into_iter()
+            .filter(crate::officiel::import::regle_pour_un_tableau),
+    );
     Ok(Chargement {
         classeur: Some(classeur),
         profil: Some(profil),

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod entree;
 pub mod erreur;
 pub mod fichier;
+pub mod officiel;
 pub mod polices;
 pub mod referentiel;
 pub mod rendu;

@@ -31,8 +31,10 @@ struct Cli {
 enum Commande {
     /// Produit les documents de chaque candidat (PDF et XLSX), après vérification.
     Generer(cmd::generer::Args),
-    /// Vérifie le classeur de classe : chaque problème avec sa cellule.
+    /// Vérifie le classeur de classe (ou le tableau de synthèse d'un candidat) : chaque problème avec sa cellule.
     Verifier(cmd::verifier::Args),
+    /// Fait le classeur de classe à partir des tableaux de synthèse remplis par les candidats.
+    Importer(cmd::importer::Args),
     /// Écrit le modèle de classeur de classe (vide, exemple ou import Cyclades).
     Modele(cmd::modele::Args),
     /// Archive une classe produite : documents, scans signés, manifeste, sommes SHA-256.
@@ -47,10 +49,10 @@ enum Commande {
 
 fn main() -> ExitCode {
     // A copy of siodoc started to read one workbook in isolation (siodoc::entree::isolement).
-    if let Some(chemin) = siodoc::entree::isolement::demande() {
+    if let Some((chemin, apparences)) = siodoc::entree::isolement::demande() {
         let reponse = siodoc::entree::nature(&chemin)
             .map_err(|e| e.to_string())
-            .and_then(|n| siodoc::classeur::lecture::lire_tableur_direct(&chemin, n));
+            .and_then(|n| siodoc::classeur::lecture::lire_tableur_direct(&chemin, n, apparences));
         return siodoc::entree::isolement::repondre(&reponse);
     }
     if let Ok(executable) = std::env::current_exe() {
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
     let resultat = match cli.commande {
         Commande::Generer(args) => cmd::generer::executer(args),
         Commande::Verifier(args) => cmd::verifier::executer(args),
+        Commande::Importer(args) => cmd::importer::executer(args),
         Commande::Modeles(args) => cmd::modeles::executer(args),
         Commande::Archiver(args) => cmd::archiver::executer(args),
         Commande::VerifierArchive(args) => cmd::archiver::verifier(args),

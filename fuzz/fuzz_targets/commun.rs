@@ -28,7 +28,7 @@ pub fn lire_classeur(octets: &[u8], extension: &str) {
     {
         return;
     }
-    let Ok(feuilles) = siodoc::classeur::lecture::lire_tableur_direct(&chemin, nature) else {
+    let Ok(feuilles) = siodoc::classeur::lecture::lire_tableur_direct(&chemin, nature, true) else {
         return;
     };
     let source = siodoc::classeur::lecture::Source { chemin, feuilles };

@@ -21,7 +21,7 @@ pub fn importer(chemin: &Path) -> Result<Import, Erreur> {
         chemin: chemin.to_path_buf(),
         message,
     };
-    let octets = std::fs::read(chemin).map_err(|e| erreur(io_fr(&e)))?;
+    let octets = crate::entree::lire(chemin, crate::entree::limites::TAILLE_FICHIER)?;
     // Re-encode as UTF-8 first so that the CSV reader sees the accented headers right.
     let texte = decoder_texte(&octets);
     let lignes = lire_csv(texte.as_bytes(), chemin)?;

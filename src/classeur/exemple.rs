@@ -217,6 +217,7 @@ pub fn classe_de_taille(
                     Modalite::EnEquipe
                 }),
                 coches: coches(referentiel, opt, k, i),
+                marques: Vec::new(),
                 fiche,
             });
         }

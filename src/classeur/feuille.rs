@@ -42,9 +42,20 @@ impl Cellule {
 pub struct Feuille {
     pub nom: String,
     pub lignes: Vec<Vec<Cellule>>,
+    /// The look of the cells that carry a mark no value holds (read for official tableaux
+    /// only, see [`super::apparence`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apparences: Vec<super::apparence::Apparence>,
 }
 
 impl Feuille {
+    /// The look of a cell, when it carries something.
+    pub fn apparence(&self, ligne: usize, colonne: usize) -> Option<&super::apparence::Apparence> {
+        self.apparences
+            .iter()
+            .find(|a| a.ligne as usize == ligne && a.colonne as usize == colonne)
+    }
+
     pub fn cellule(&self, ligne: usize, colonne: usize) -> &Cellule {
         static VIDE: Cellule = Cellule::Vide;
         self.lignes

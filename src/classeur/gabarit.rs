@@ -56,6 +56,8 @@ pub struct LigneRealisation {
     pub modalite: Option<Modalite>,
     /// Codes of the ticked items.
     pub coches: Vec<String>,
+    /// Marks not understood, kept as written so that `verifier` reports them: (code, text).
+    pub marques: Vec<(String, String)>,
     pub fiche: Option<u8>,
 }
 
@@ -319,6 +321,8 @@ pub fn ecrire(
             for (j, c) in coches.iter().enumerate() {
                 if r.coches.contains(&c.code) {
                     ws.write_string_with_format(l, premiere_coche + j as u16, "X", &centre)?;
+                } else if let Some((_, m)) = r.marques.iter().find(|(code, _)| *code == c.code) {
+                    ws.write_string_with_format(l, premiere_coche + j as u16, m, &centre)?;
                 }
             }
             if let Some(f) = r.fiche {

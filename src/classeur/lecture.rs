@@ -95,6 +95,11 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
 /// Reads the sheets of an XLSX, XLSM, ODS or XLS file: the container is checked first, then
 /// the file is read in an isolated process (see [`entree::isolement`]).
 pub fn lire_tableur(chemin: &Path) -> Result<Vec<Feuille>, Erreur> {
+    lire_tableur_avec(chemin, false)
+}
+
+/// The same, with the look of the cells when `apparences` (see [`super::apparence`]).
+pub fn lire_tableur_avec(chemin: &Path, apparences: bool) -> Result<Vec<Feuille>, Erreur> {
     let nature = entree::nature(chemin)?;
     if nature == Nature::Ole && est_chiffre(chemin)? {
         return Err(erreur(
@@ -106,8 +111,10 @@ pub fn lire_tableur(chemin: &Path) -> Result<Vec<Feuille>, Erreur> {
     if matches!(nature, Nature::Xlsx | Nature::Ods) {
         entree::conteneur::controler(chemin, nature)?;
     }
-    entree::isolement::executer(chemin, || lire_tableur_direct(chemin, nature))
-        .map_err(|m| erreur(chemin, m))
+    entree::isolement::executer(chemin, apparences, || {
+        lire_tableur_direct(chemin, nature, apparences)
+    })
+    .map_err(|m| erreur(chemin, m))
 }
 
 /// Office stores an encrypted XLSX inside an OLE container instead of a ZIP, with an
@@ -124,7 +131,11 @@ fn est_chiffre(chemin: &Path) -> Result<bool, Erreur> {
 }
 
 /// The reading itself, through calamine, once the container has been checked.
-pub fn lire_tableur_direct(chemin: &Path, nature: Nature) -> Result<Vec<Feuille>, String> {
+pub fn lire_tableur_direct(
+    chemin: &Path,
+    nature: Nature,
+    apparences: bool,
+) -> Result<Vec<Feuille>, String> {
     let f = entree::ouvrir(chemin, limites::TAILLE_FICHIER).map_err(|e| e.to_string())?;
     let lecteur = std::io::BufReader::new(f);
     let illisible = |e: &dyn std::fmt::Display| {
@@ -155,7 +166,7 @@ pub fn lire_tableur_direct(chemin: &Path, nature: Nature) -> Result<Vec<Feuille>
         let Some((ligne0, colonne0)) = plage.start() else {
             feuilles.push(Feuille {
                 nom,
-                lignes: Vec::new(),
+                ..Feuille::default()
             });
             continue;
         };
@@ -179,7 +190,21 @@ pub fn lire_tableur_direct(chemin: &Path, nature: Nature) -> Result<Vec<Feuille>
             cellules.extend(l.iter().map(cellule_calamine));
             lignes.push(cellules);
         }
-        feuilles.push(Feuille { nom, lignes });
+        feuilles.push(Feuille {
+            nom,
+            lignes,
+            ..Feuille::default()
+        });
+    }
+    if apparences {
+        match &mut classeur {
+            calamine::Sheets::Xlsx(x) => {
+                super::apparence::styles_xlsx(x, &mut feuilles);
+                super::apparence::dessins_xlsx(chemin, &mut feuilles);
+            }
+            calamine::Sheets::Ods(_) => super::apparence::apparences_ods(chemin, &mut feuilles),
+            _ => {}
+        }
     }
     Ok(feuilles)
 }
@@ -267,6 +292,7 @@ fn lire_dossier_csv(dossier: &Path) -> Result<Vec<Feuille>, Erreur> {
             Feuille {
                 nom: feuille.to_string(),
                 lignes,
+                ..Feuille::default()
             },
             f,
         ));

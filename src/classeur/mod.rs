@@ -6,6 +6,7 @@
 //! itself only reports what prevents reading (a missing sheet or header); every rule about the
 //! content lives in [`crate::verification`].
 
+pub mod apparence;
 pub mod cyclades;
 pub mod dates;
 pub mod exemple;

@@ -2,6 +2,7 @@
 
 pub mod archiver;
 pub mod generer;
+pub mod importer;
 pub mod modele;
 pub mod modeles;
 pub mod referentiel;

@@ -6,13 +6,14 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use serde::Serialize;
 use siodoc::Erreur;
-use siodoc::chargement::{Chargement, charger};
+use siodoc::chargement::{Chargement, charger_classeur_ou_tableau};
 use siodoc::diagnostic::Diagnostic;
 
 #[derive(clap::Args)]
 #[command(after_help = super::AIDE_CODES_SORTIE)]
 pub struct Args {
-    /// Le classeur de classe (XLSX, XLSM, XLS, ODS) ou le dossier de ses fichiers CSV.
+    /// Le classeur de classe (XLSX, XLSM, XLS, ODS) ou le dossier de ses fichiers CSV ; ou le
+    /// tableau de synthèse officiel rempli par un candidat.
     classeur: PathBuf,
 
     /// Format : texte (par défaut) ou json.
@@ -37,7 +38,7 @@ enum Format {
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     args.session.controler()?;
-    let chargement = charger(
+    let chargement = charger_classeur_ou_tableau(
         &args.classeur,
         args.session.session,
         args.session.profil.as_deref(),

@@ -23,6 +23,8 @@ use super::limites;
 
 /// The environment variable that tells a copy of siodoc to read one file and answer.
 pub const VARIABLE: &str = "SIODOC_LECTURE_ISOLEE";
+/// Set beside [`VARIABLE`] when the look of the cells is wanted too.
+pub const VARIABLE_APPARENCES: &str = "SIODOC_LECTURE_APPARENCES";
 
 static EXECUTABLE: OnceLock<PathBuf> = OnceLock::new();
 
@@ -31,8 +33,9 @@ pub fn activer(executable: PathBuf) {
     let _ = EXECUTABLE.set(executable);
 }
 
-/// In the child: the file to read, when this process is one. Limits its own memory first.
-pub fn demande() -> Option<PathBuf> {
+/// In the child: the file to read, and whether the look of the cells is wanted, when this
+/// process is one. Limits its own memory first.
+pub fn demande() -> Option<(PathBuf, bool)> {
     let chemin = std::env::var_os(VARIABLE)?;
     let limite = libc::rlimit {
         rlim_cur: limites::MEMOIRE_LECTURE,
@@ -46,7 +49,10 @@ pub fn demande() -> Option<PathBuf> {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("{info}");
     }));
-    Some(PathBuf::from(chemin))
+    Some((
+        PathBuf::from(chemin),
+        std::env::var_os(VARIABLE_APPARENCES).is_some(),
+    ))
 }
 
 /// In the child: writes the answer on standard output.
@@ -65,6 +71,7 @@ pub fn repondre<T: Serialize>(reponse: &Result<T, String>) -> std::process::Exit
 /// else in this process with panics caught. The error is the French reason.
 pub fn executer<T: DeserializeOwned>(
     chemin: &Path,
+    apparences: bool,
     direct: impl FnOnce() -> Result<T, String>,
 ) -> Result<T, String> {
     let Some(executable) = EXECUTABLE.get() else {
@@ -78,7 +85,13 @@ pub fn executer<T: DeserializeOwned>(
         );
     };
     let chemin_absolu = std::path::absolute(chemin).unwrap_or_else(|_| chemin.to_path_buf());
-    let mut enfant = std::process::Command::new(executable)
+    let mut commande = std::process::Command::new(executable);
+    if apparences {
+        commande.env(VARIABLE_APPARENCES, "1");
+    } else {
+        commande.env_remove(VARIABLE_APPARENCES);
+    }
+    let mut enfant = commande
         .env(VARIABLE, &chemin_absolu)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

@@ -39,7 +39,7 @@ pub mod limites {
     /// Memory allowed to the process that reads a workbook (see [`super::isolement`]).
     pub const MEMOIRE_LECTURE: u64 = 3 << 30;
     /// Time allowed to read one workbook, in seconds.
-    pub const DUREE_LECTURE: u64 = 120;
+    pub const DUREE_LECTURE: u64 = 60;
 }
 
 /// What a file is, from its first bytes (and, for a ZIP, its entry names).

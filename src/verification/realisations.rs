@@ -319,16 +319,22 @@ fn fiches(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
             );
             continue;
         };
-        if !classeur
-            .realisations_de(n)
-            .any(|r| r.numero_fiche() == Some(numero))
+        // A row prepared for a fiche and still blank (as `importer` writes them) has no text to lose.
+        let a_du_texte = [&f.conditions, &f.ressources, &f.acces, &f.descriptif]
+            .iter()
+            .any(|c| !c.est_vide());
+        if a_du_texte
+            && !classeur
+                .realisations_de(n)
+                .any(|r| r.numero_fiche() == Some(numero))
         {
             d.push(
                 Diagnostic::avertissement(
                     "fiche-sans-realisation",
                     f.numero.cellule.clone(),
                     format!(
-                        "aucune réalisation du candidat {n} n'est marquée « fiche {numero} » dans la feuille Réalisations ;                          ce texte ne sera imprimé sur aucune fiche"
+                        "aucune réalisation du candidat {n} n'est marquée « fiche {numero} » dans la feuille Réalisations ; \
+                         ce texte ne sera imprimé sur aucune fiche"
                     ),
                 )
                 .pour(n),

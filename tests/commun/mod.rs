@@ -157,3 +157,4 @@ pub fn un(regle: &str, position: &str) -> Vec<(String, String)> {
 pub fn siodoc_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_siodoc"))
 }
+pub mod officiel;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Rewrites the official-like tableaux of this folder (tests/commun/officiel.rs builds them),
+# then has LibreOffice make the .ods and .xls copies the tests read.
+set -euo pipefail
+cd "$(dirname "$0")"
+cargo test --release --test importer -- --ignored ecrire_les_fixtures
+soffice --headless --convert-to ods --outdir . martin.xlsx >/dev/null
+soffice --headless --convert-to xls --outdir . bernard.xlsx >/dev/null
+rm -f martin.xlsx bernard.xlsx
+ls -l
