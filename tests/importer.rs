@@ -748,3 +748,104 @@ fn ecrire_les_fixtures() {
     complet("MARTIN Léa", "02600010101", "SISR").ecrire(&d.join("martin.xlsx"));
     complet("Hugo BERNARD", "02600010102", "SLAM").ecrire(&d.join("bernard.xlsx"));
 }
+
+/// Writes the demonstration folder samples/eleves-2026 (samples/eleves-2026/regenerer.sh runs
+/// this, then has LibreOffice make the .ods copy): fictional candidates whose files show the
+/// quirks of real ones.
+#[test]
+#[ignore]
+fn ecrire_les_exemples() {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/eleves-2026");
+    std::fs::create_dir_all(&d).unwrap();
+    // 2026 template, « X SISR », a period with the year written once.
+    Tableau2019::nouveau("MARTIN Léa", "02600010101", "SISR")
+        .partie(
+            0,
+            vec![
+                ligne("Mise en place d'un serveur DHCP redondant\nProcédure d'installation ; schéma réseau", "08/10 au 10/11 2025", ["X", "", "X", "", "X", ""]),
+                ligne("Segmentation du réseau en VLAN\nPlan d'adressage", "du 05/01/2026 au 30/01/2026", ["X", "", "", "", "", "X"]),
+            ],
+        )
+        .partie(1, vec![ligne("Déploiement d'un annuaire Active Directory\nDocumentation technique", "02/06/2025 - 27/06/2025", ["", "X", "", "X", "", ""])])
+        .partie(2, vec![ligne("Supervision du parc avec Zabbix\nTableau de bord", "du 05/01/2026 au 13/02/2026", ["X", "", "", "", "X", "X"])])
+        .ecrire(&d.join("MARTIN Léa - tableau de synthèse.xlsx"));
+    // « Prénom NOM », a stale session label, the option chosen by a shape drawn over its box.
+    let mut bernard = Tableau2019::nouveau("Hugo BERNARD", "02600010102", "")
+        .partie(
+            0,
+            vec![
+                ligne(
+                    "Application de gestion des stages en PHP\nCode source ; cahier des charges",
+                    "Période du 02/10/2025 au 15/12/2025",
+                    ["X", "X", "X", "", "X", ""],
+                ),
+                ligne(
+                    "API REST de réservation de salles",
+                    "12/25-03/26",
+                    ["", "", "", "X", "", "X"],
+                ),
+            ],
+        )
+        .partie(
+            1,
+            vec![ligne(
+                "Site vitrine de l'entreprise",
+                "Juin-25 à Juil-25",
+                ["", "", "X", "X", "", ""],
+            )],
+        );
+    bernard.session = t("SESSION 2024/2025");
+    bernard.option_sisr = t("▢ SISR");
+    bernard.option_slam = t("▢ SLAM");
+    bernard.formes = vec![(3, 7, "X".into())];
+    bernard.ecrire(&d.join("bernard_hugo.xlsx"));
+    // The 2022 template (no URL row, sheet « … Épreuve E4 »), sub-item codes and a coloured box
+    // as ticks.
+    let mut petit = Tableau2019::nouveau("PETIT Lucas", "2600010104", "SLAM").partie(
+        0,
+        vec![ligne(
+            "Veille technologique sur les frameworks",
+            "depuis le 09/2024",
+            ["B1.1.2", "", "", "", "B1.5", "B1.6.4"],
+        )],
+    );
+    let mut colore = ligne(
+        "Tests automatisés d'une API",
+        "10/2025",
+        ["", "X", "", "", "", ""],
+    );
+    colore.marques = vec![
+        V::Vide,
+        V::Vide,
+        V::Couleur(0x92D050),
+        V::Vide,
+        V::Vide,
+        V::Vide,
+    ];
+    petit.parties[0].1.push(colore);
+    petit.url = None;
+    petit.session = t("SESSION 2026");
+    petit.feuille = "Tableau de synthèse Épreuve E4".into();
+    // « N° candidat : » with the number in the next cell, stored as a number (its zero lost).
+    petit.numero = t("N° candidat :");
+    petit.cellules = vec![(2, 6, V::N(2600010104.0))];
+    petit.ecrire(&d.join("petit-2022.xlsx"));
+    // Made into .ods by regenerer.sh: diagonal crosses as ticks.
+    let mut roux = Tableau2019::nouveau("ROUX Noé", "02600010116", "SISR").partie(
+        0,
+        vec![ligne(
+            "Sauvegarde automatisée des serveurs",
+            "du 03/11/2025 au 28/11/2025",
+            ["X", "X", "", "", "", ""],
+        )],
+    );
+    let mut croix = ligne(
+        "Traitement des tickets GLPI",
+        "01/12/2025 au 19/12/2025",
+        ["", "", "", "", "", ""],
+    );
+    croix.marques = vec![V::Vide, V::Croix, V::Vide, V::Croix, V::Croix, V::Vide];
+    roux.parties[2].1.push(croix);
+    roux.ecrire(&d.join("roux.xlsx"));
+    std::fs::write(d.join("~$bernard_hugo.xlsx"), [0u8; 165]).unwrap();
+}

@@ -356,26 +356,28 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
                     let n: u32 = attribut(e, "table:number-columns-repeated")
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(1);
-                    // A style repeated over many cells is a template's, not a tick: only
-                    // single cells of a single row count.
-                    if n == 1
+                    // A style repeated over many cells is a template's, not a tick: only a few
+                    // neighbouring cells of a single row count.
+                    if n <= 8
                         && repetitions_ligne == 1
                         && let (Some(i), Some(s)) = (
                             feuille,
                             attribut(e, "table:style-name").and_then(|s| styles.get(&s).cloned()),
                         )
                     {
-                        ajouter(
-                            &mut feuilles[i],
-                            Apparence {
-                                ligne,
-                                colonne,
-                                remplissage: s.remplissage,
-                                diagonale: s.diagonale,
-                                barre: s.barre,
-                                dessin: None,
-                            },
-                        );
+                        for k in 0..n {
+                            ajouter(
+                                &mut feuilles[i],
+                                Apparence {
+                                    ligne,
+                                    colonne: colonne.saturating_add(k),
+                                    remplissage: s.remplissage,
+                                    diagonale: s.diagonale,
+                                    barre: s.barre,
+                                    dessin: None,
+                                },
+                            );
+                        }
                     }
                     if ouvert {
                         cellule = Some((ligne, colonne));

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::gabarit::LigneCandidat;
 use super::lecture::{decoder_texte, lire_csv};
 use super::schema::normaliser;
-use crate::erreur::{Erreur, io_fr};
+use crate::erreur::Erreur;
 use crate::referentiel::OptionSio;
 
 /// The candidates of the export, and the class (« Division de classe ») when all share one.

@@ -186,7 +186,8 @@ fn reference(texte: &str) -> Option<(u64, u64)> {
         n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1
     });
     let ligne: u64 = c.parse().ok()?;
-    (ligne >= 1 && ligne <= 1_048_576 && colonne <= 16_384).then_some((ligne - 1, colonne - 1))
+    // `then`, not `then_some`: the subtraction must not run for row 0.
+    (ligne >= 1 && ligne <= 1_048_576 && colonne <= 16_384).then(|| (ligne - 1, colonne - 1))
 }
 
 /// The rectangle of a sheet's cells that hold something, checked against the limits.
@@ -402,5 +403,7 @@ mod tests {
         assert_eq!(reference("A1048577"), None);
         assert_eq!(reference("ZZZZZZ99999999999"), None);
         assert_eq!(reference("A0"), None);
+        // Found by fuzzing (fuzz/artifacts/classeur_xlsx): row 0 underflowed before the check.
+        assert_eq!(reference("B0"), None);
     }
 }

@@ -369,6 +369,8 @@ pub fn importer(
         }
     }
 
+    // The report groups the remarks by file, in the order of the files.
+    import.constats.sort_by(|a, b| a.0.cmp(&b.0));
     let tableaux: Vec<&TableauLu> = import
         .fichiers
         .iter()

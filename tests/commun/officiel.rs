@@ -72,6 +72,8 @@ pub struct Tableau2019 {
     pub tete_prefixee: bool,
     /// Text boxes drawn over cells: (row, column, text), 0-based.
     pub formes: Vec<(u32, u16, String)>,
+    /// Other cells written last: (row, column, content), 0-based.
+    pub cellules: Vec<(u32, u16, V)>,
 }
 
 impl Tableau2019 {
@@ -106,6 +108,7 @@ impl Tableau2019 {
             hauteurs: vec![10, 7, 7],
             tete_prefixee: false,
             formes: Vec::new(),
+            cellules: Vec::new(),
         }
     }
 
@@ -216,6 +219,9 @@ impl Tableau2019 {
                 }
                 l += 1;
             }
+        }
+        for (l, c, v) in &self.cellules {
+            ecrire(ws, *l, *c, v);
         }
         for (l, c, texte) in &self.formes {
             ws.insert_shape(*l, *c, &Shape::textbox().set_text(texte))
