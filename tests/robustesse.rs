@@ -575,6 +575,13 @@ fn argument_errors_name_the_argument_before_any_work() {
         "{}",
         erreur(&o)
     );
+    let o = siodoc(&["generer", classe, "--nommage", "{{inconnu}}/{{document}}"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        "siodoc : erreur : motif --nommage « {{inconnu}}/{{document}} » : variable inconnue {{inconnu}} ; \
+         variables possibles : {{classe}}, {{session}}, {{option}}, {{nom}}, {{prenom}}, {{numero}}, {{document}}"
+    );
     let o = siodoc(&["verifier", classe, "--session", "3000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

@@ -658,7 +658,8 @@ fn lire_entete(
     constats: &mut Vec<Diagnostic>,
     option: Champ,
 ) -> Entete {
-    let vide = |r: Repere| champ_texte("", format!("{}!{}", f.nom, r.libelle()));
+    // A landmark not found: the field points at the whole sheet.
+    let vide = |_: Repere| champ_texte("", f.nom.clone());
     let nom_prenom = reperes.get(Repere::NomPrenom).map(|r| valeur(f, r));
     let (nom, prenom) = match &nom_prenom {
         Some(ch) => {

@@ -106,6 +106,10 @@ fn borne(mot: &str) -> Option<Result<Borne, ()>> {
     {
         return Some(Ok(Borne::JourMois(j, m)));
     }
+    // More than three groups is two dates run together (« 02/10/2025-15/12/2025 »): not one end.
+    if t.split(['/', '.', '-']).count() > 3 {
+        return None;
+    }
     match dates::lire_date(&Cellule::Texte(t.to_string())) {
         Ok(Some(d)) => Some(Ok(Borne::Date(d))),
         Ok(None) => None,

@@ -303,11 +303,16 @@ impl Moteur {
             let ligne = source.text()[..plage.start].matches('\n').count() + 1;
             Some(format!("modèle {nom}, ligne {ligne} : "))
         })();
-        let mut m = format!("{}{}", lieu.unwrap_or_default(), d.message);
+        // Typst speaks English: its words stay inside the parenthesised detail.
+        let mut detail = d.message.to_string();
         for h in &d.hints {
-            m.push_str(&format!(" (indice : {})", h.v));
+            detail.push_str(&format!(" ; indice : {}", h.v));
         }
-        m
+        format!(
+            "{}le modèle Typst ne peut pas être mis en page ; corrigez-le ou revenez au modèle fourni \
+             (détail : {detail})",
+            lieu.unwrap_or_default()
+        )
     }
 }
 

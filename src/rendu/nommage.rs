@@ -40,7 +40,13 @@ impl Nommage {
         moteur.register_escape_fn(handlebars::no_escape);
         moteur
             .register_template_string("nom", motif)
-            .map_err(|e| format!("motif --nommage « {motif} » invalide : {}", e.reason()))?;
+            .map_err(|e| {
+                format!(
+                    "motif --nommage « {motif} » invalide : syntaxe incorrecte ; écrivez les variables entre doubles \
+                     accolades, par exemple {{{{nom}}}}-{{{{document}}}} (détail : {})",
+                    e.reason()
+                )
+            })?;
         let nommage = Nommage { moteur };
         // Render once with sample values so that an unknown variable is reported now.
         nommage
@@ -74,9 +80,14 @@ impl Nommage {
             document: &assainir(v.document),
         };
         let texte = self.moteur.render("nom", &propres).map_err(|e| {
+            let raison = match e.reason() {
+                handlebars::RenderErrorReason::MissingVariable(Some(v)) => {
+                    format!("variable inconnue {{{{{v}}}}}")
+                }
+                autre => format!("motif inapplicable (détail : {autre})"),
+            };
             format!(
-                "{} ; variables possibles : {}",
-                e.reason(),
+                "{raison} ; variables possibles : {}",
                 VARIABLES.map(|v| format!("{{{{{v}}}}}")).join(", ")
             )
         })?;
