@@ -347,6 +347,17 @@ fn marks_no_cell_value_holds_are_read_and_reported() {
     assert_eq!(r[0].get("B1.1").map(String::as_str), Some("X"), "{s}");
     assert_eq!(r[1].get("B1.2").map(String::as_str), Some("X"), "{s}");
     assert_eq!(r[2].get("B1.3").map(String::as_str), Some("X"), "{s}");
+    assert_eq!(
+        diagnostics(&classe, &[]),
+        paires(&[
+            ("candidat-option-absente", "Candidats!D2"),
+            ("bloc1-competence-manquante", "Candidats!A2"),
+            ("bloc1-competence-manquante", "Candidats!A2"),
+            ("bloc1-competence-manquante", "Candidats!A2"),
+            ("fiches-nombre", "Candidats!A2"),
+            ("parametre-vide", "Paramètres!B4"),
+        ])
+    );
     for attendu in [
         "Épreuve E5!C9 : avertissement [import-marque-dessinee] : case colorée en C9 lue comme une coche de B1.1",
         "Épreuve E5!D10 : avertissement [import-marque-dessinee] : case barrée d'une diagonale en D10 lue comme une coche de B1.2",
@@ -564,6 +575,17 @@ fn the_2011_grid_with_two_sheets() {
     assert_eq!(r[0].get("A1.1.1").map(String::as_str), Some("X"));
     assert_eq!(r[0].get("Période").map(String::as_str), Some("10/2018"));
     assert_eq!(r[2].get("SO4").map(String::as_str), Some("X"));
+    // Every tick is on the SLAM grid and SO1–SO4 are all there: what remains is the two
+    // situations of the E4 fiches, and the centre, class and trainer the grid does not hold.
+    assert_eq!(
+        diagnostics(&classe, &[]),
+        paires(&[
+            ("fiches-nombre", "Candidats!A2"),
+            ("parametre-vide", "Paramètres!B2"),
+            ("parametre-vide", "Paramètres!B4"),
+            ("parametre-vide", "Paramètres!B5"),
+        ])
+    );
     let mut wb = open_workbook_auto(&classe).unwrap();
     let p = wb.worksheet_range("Paramètres").unwrap();
     assert_eq!(
@@ -616,6 +638,13 @@ fn lock_files_other_files_and_a_duplicate_candidate() {
     let r = feuille(&classe, "Réalisations");
     assert_eq!(r.len(), 3);
     assert_eq!(r[2]["Intitulé"], "Nouvelle");
+    assert_eq!(
+        diagnostics(&classe, &[]),
+        paires(&[
+            ("fiches-nombre", "Candidats!A2"),
+            ("parametre-vide", "Paramètres!B4")
+        ])
+    );
 }
 
 #[test]
@@ -848,4 +877,41 @@ fn ecrire_les_exemples() {
     roux.parties[2].1.push(croix);
     roux.ecrire(&d.join("roux.xlsx"));
     std::fs::write(d.join("~$bernard_hugo.xlsx"), [0u8; 165]).unwrap();
+}
+
+/// The demonstration folder of the README: every quirk it shows is read and reported.
+#[test]
+fn the_sample_folder_of_the_readme() {
+    let dir = temp();
+    let eleves = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/eleves-2026");
+    let classe = dir.path().join("classe.xlsx");
+    let o = importer(&[&eleves], &classe, &["--session", "2026"]);
+    let s = sortie(&o);
+    for attendu in [
+        "importé : MARTIN Léa (02600010101), 2 + 1 + 1 réalisations, option SISR",
+        "importé : BERNARD Hugo (02600010102), 2 + 1 + 0 réalisations, option SLAM",
+        "importé : PETIT Lucas (2600010104), 2 + 0 + 0 réalisations, option SLAM",
+        "[tableau de synthèse 2019 (modèle 2022, sans URL)]",
+        "importé : ROUX Noé (02600010116), 1 + 0 + 1 réalisations, option SISR",
+        "~$bernard_hugo.xlsx parce que c'est un fichier de verrouillage",
+        "[import-periode] : période « 08/10 au 10/11 2025 » lue du 08/10/2025 au 10/11/2025",
+        "bernard_hugo.xlsx › Tableau de synthèse Épreuve E5!H4 : avertissement [import-marque-dessinee] : marque dessinée (forme ancrée en H4) lue comme l'option SLAM",
+        "petit-2022.xlsx › Tableau de synthèse Épreuve E4!G3 : avertissement [candidat-numero-nombre]",
+        "petit-2022.xlsx › Tableau de synthèse Épreuve E4!E9 : avertissement [import-marque-dessinee] : case colorée en E9 lue comme une coche de B1.3",
+        // The ODS copy: diagonal crosses in the cells' automatic styles.
+        "roux.ods › Tableau de synthèse Épreuve E5!D28 : avertissement [import-marque-dessinee] : case barrée d'une diagonale en D28 lue comme une coche de B1.2",
+        "roux.ods › Tableau de synthèse Épreuve E5!G28 : avertissement [import-marque-dessinee] : case barrée d'une diagonale en G28 lue comme une coche de B1.5",
+    ] {
+        assert!(s.contains(attendu), "« {attendu} » absent de :\n{s}");
+    }
+    let r = feuille(&classe, "Réalisations");
+    let roux: Vec<_> = r
+        .iter()
+        .filter(|l| l["N° candidat"] == "02600010116")
+        .collect();
+    assert_eq!(
+        ["B1.1", "B1.2", "B1.3", "B1.4", "B1.5", "B1.6"]
+            .map(|c| roux[1].get(c).cloned().unwrap_or_default()),
+        ["", "X", "", "X", "X", ""].map(String::from)
+    );
 }

@@ -952,6 +952,21 @@ fn lire_realisations(
                 continue;
             }
         }
+        // Text with no title and nothing a reader takes for a tick (stray words far below the
+        // tableau, a note in a mark column) is no réalisation.
+        let reconnues = marques
+            .coches
+            .iter()
+            .filter(|(_, c)| lire_coche(&c.brut) == Some(true))
+            .count();
+        if titre.is_empty() && reconnues == 0 && marques.texte > 0 {
+            constats.push(Diagnostic::avertissement(
+                "import-ligne-ignoree",
+                reference(&f.nom, l, g.colonnes.first().map_or(0, |(c, _)| *c)),
+                "du texte sans intitulé ni coche reconnaissable : ligne ignorée (ce n'est pas une réalisation)",
+            ));
+            continue;
+        }
         if titre.is_empty() && cochees == 0 && marques.texte == 0 {
             // A blank row, or a period alone: nothing to import (a period alone is noted).
             if !periode_cel.est_vide() {
