@@ -140,9 +140,12 @@ impl ProfilSession {
         let Some(chemin) = fichier else {
             return ProfilSession::integre(session.unwrap_or(session_par_defaut));
         };
-        let texte = std::fs::read_to_string(chemin).map_err(|e| Erreur::Lecture {
+        // A profile is a few kilobytes: a regular file of 1 MB at most, in UTF-8.
+        let octets = crate::entree::lire(chemin, 1 << 20)?;
+        let texte = String::from_utf8(octets).map_err(|_| Erreur::Profil {
             chemin: chemin.to_path_buf(),
-            detail: crate::erreur::io_fr(&e),
+            position: None,
+            message: "ce n'est pas un texte UTF-8 ; enregistrez le profil en UTF-8".into(),
         })?;
         let patch: ProfilPatch =
             toml::from_str(&texte).map_err(|e| erreur_toml(chemin, &texte, &e))?;

@@ -92,7 +92,7 @@ fn lire_borne(lecteur: impl Read, limite: u64) -> Result<Vec<u8>, String> {
 enum Lu {
     Contenu(Result<Vec<u8>, String>),
     /// Not read: the manifest does not list it.
-    NonLu,
+    Inconnu,
     /// Its path leaves the archive (`..`, absolute) or it is a link: never read.
     Refuse,
 }
@@ -157,7 +157,7 @@ impl Source {
                 }
                 for (relatif, p) in parcours.fichiers {
                     let lu = match limite(&relatif) {
-                        None => Lu::NonLu,
+                        None => Lu::Inconnu,
                         Some(max) => Lu::Contenu(
                             std::fs::File::open(&p)
                                 .map_err(|e| io_fr(&e))
@@ -185,7 +185,7 @@ impl Source {
                         continue;
                     }
                     let lu = match limite(&nom) {
-                        None => Lu::NonLu,
+                        None => Lu::Inconnu,
                         Some(max) => Lu::Contenu(lire_borne(entree, max)),
                     };
                     visiter(nom, lu);
@@ -335,7 +335,7 @@ pub fn verifier(chemin: &Path) -> Result<Controle, Erreur> {
                 inattendus.push(Ecart::CheminRefuse { chemin: nom });
                 return;
             }
-            Lu::NonLu => {
+            Lu::Inconnu => {
                 inattendus.push(Ecart::Inattendu { chemin: nom });
                 return;
             }

@@ -401,7 +401,7 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
         match &evenement {
             Event::Text(t) if dans_dessin > 0 => {
                 if let Some(d) = dessin.as_mut().filter(|d| d.as_str() != "image") {
-                    d.push_str(&t.xml10_content().into_owned());
+                    d.push_str(&t.xml10_content());
                 }
             }
             Event::End(e) => match e.name().as_ref() {

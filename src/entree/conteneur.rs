@@ -187,7 +187,7 @@ fn reference(texte: &str) -> Option<(u64, u64)> {
     });
     let ligne: u64 = c.parse().ok()?;
     // `then`, not `then_some`: the subtraction must not run for row 0.
-    (ligne >= 1 && ligne <= 1_048_576 && colonne <= 16_384).then(|| (ligne - 1, colonne - 1))
+    ((1..=1_048_576).contains(&ligne) && colonne <= 16_384).then(|| (ligne - 1, colonne - 1))
 }
 
 /// The rectangle of a sheet's cells that hold something, checked against the limits.

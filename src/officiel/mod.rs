@@ -466,7 +466,8 @@ pub fn lire(feuilles: &[Feuille]) -> Result<TableauLu, String> {
         }
     }
     // 2011: one sheet per parcours; the one that holds data.
-    let grilles: Vec<(&Feuille, usize, Vec<(usize, String)>)> = feuilles
+    type Grille2011<'a> = (&'a Feuille, usize, Vec<(usize, String)>);
+    let grilles: Vec<Grille2011> = feuilles
         .iter()
         .filter_map(|f| colonnes_2011(f, r2011).map(|(l, c)| (f, l, c)))
         .collect();

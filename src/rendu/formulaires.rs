@@ -180,10 +180,10 @@ pub fn documents(
 fn octets(v: &Value) -> Vec<u8> {
     fn nettoyer(v: &mut Value) {
         match v {
-            Value::String(s) => {
-                if s.len() > TEXTE_MAX || !s.chars().all(crate::polices::dessinable) {
-                    *s = imprimable(s, TEXTE_MAX);
-                }
+            Value::String(s)
+                if s.len() > TEXTE_MAX || !s.chars().all(crate::polices::dessinable) =>
+            {
+                *s = imprimable(s, TEXTE_MAX);
             }
             Value::Array(a) => a.iter_mut().for_each(nettoyer),
             Value::Object(o) => o.values_mut().for_each(nettoyer),
