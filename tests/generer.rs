@@ -496,33 +496,35 @@ fn a_page_renders_to_a_non_blank_image() {
     assert!(image.encode_png().unwrap().len() > 10_000);
 }
 
-#[test]
-fn exported_sources_hold_everything_typst_needs() {
-    let dir = commun::temp();
-    let sources = dir.path().join("sources");
-    assert!(
-        generer(
-            &racine().join("samples/classe-2026.xlsx"),
-            &dir.path().join("s"),
-            &[]
-        )
-        .status
-        .success()
-    );
+/// The sample class generated into `dir/s`, and its sources exported into `dir/sources`:
+/// (sources folder, MARTIN Léa's tableau sources).
+fn sources_exportees(dir: &Path) -> (PathBuf, PathBuf) {
+    let sources = dir.join("sources");
+    let classeur = racine().join("samples/classe-2026.xlsx");
+    assert!(generer(&classeur, &dir.join("s"), &[]).status.success());
     let o = generer(
-        &racine().join("samples/classe-2026.xlsx"),
-        &dir.path().join("s"),
+        &classeur,
+        &dir.join("s"),
         &["--exporter-sources", sources.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let doc = sources.join("BTS SIO 26").join(
-        std::fs::read_dir(sources.join("BTS SIO 26"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .find(|n| n.to_string_lossy().starts_with("MARTIN_"))
-            .unwrap(),
-    );
-    let doc = doc.join("tableau-de-synthese");
+    let doc = sources
+        .join("BTS SIO 26")
+        .join(
+            std::fs::read_dir(sources.join("BTS SIO 26"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .find(|n| n.to_string_lossy().starts_with("MARTIN_"))
+                .unwrap(),
+        )
+        .join("tableau-de-synthese");
+    (sources, doc)
+}
+
+#[test]
+fn exported_sources_hold_everything_typst_needs() {
+    let dir = commun::temp();
+    let (sources, doc) = sources_exportees(dir.path());
     for f in ["main.typ", "commun.typ", "data.json"] {
         assert!(doc.join(f).is_file(), "{f}");
     }
@@ -543,32 +545,7 @@ fn exported_sources_hold_everything_typst_needs() {
 #[ignore = "nécessite la commande typst 0.15 (cargo install typst-cli --version 0.15.1 --locked)"]
 fn exported_sources_rebuild_the_same_text_with_the_typst_cli() {
     let dir = commun::temp();
-    let sources = dir.path().join("sources");
-    assert!(
-        generer(
-            &racine().join("samples/classe-2026.xlsx"),
-            &dir.path().join("s"),
-            &[]
-        )
-        .status
-        .success()
-    );
-    let o = generer(
-        &racine().join("samples/classe-2026.xlsx"),
-        &dir.path().join("s"),
-        &["--exporter-sources", sources.to_str().unwrap()],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let doc = sources
-        .join("BTS SIO 26")
-        .join(
-            std::fs::read_dir(sources.join("BTS SIO 26"))
-                .unwrap()
-                .map(|e| e.unwrap().file_name())
-                .find(|n| n.to_string_lossy().starts_with("MARTIN_"))
-                .unwrap(),
-        )
-        .join("tableau-de-synthese");
+    let (sources, doc) = sources_exportees(dir.path());
     let typst = ["typst", "/opt/typst/bin/typst"]
         .into_iter()
         .find(|t| Command::new(t).arg("--version").output().is_ok())

@@ -461,7 +461,7 @@ pub fn lire(feuilles: &[Feuille]) -> Result<TableauLu, String> {
     if let Referentiel::Sio2019(r) = r2019 {
         for f in feuilles {
             if let Some((ligne_tetes, colonnes)) = colonnes_2019(f, r) {
-                return lire_2019(f, r2019, ligne_tetes, colonnes);
+                return Ok(lire_2019(f, ligne_tetes, colonnes));
             }
         }
     }
@@ -474,7 +474,7 @@ pub fn lire(feuilles: &[Feuille]) -> Result<TableauLu, String> {
     if !grilles.is_empty() {
         let lues: Vec<TableauLu> = grilles
             .into_iter()
-            .filter_map(|(f, l, c)| lire_2011(f, r2011, l, c).ok())
+            .map(|(f, l, c)| lire_2011(f, l, c))
             .collect();
         let remplies: Vec<&TableauLu> =
             lues.iter().filter(|t| !t.realisations.is_empty()).collect();
@@ -535,6 +535,25 @@ struct MarquesLues {
 }
 
 impl Grille<'_> {
+    /// The tableau read: the header's fields and the grid's réalisations. Fills count as
+    /// ticks on the 2019 tableau only: the 2011 grid's columns are coloured by the template.
+    fn tableau(&self, modele: Modele, entete: Entete, mut constats: Vec<Diagnostic>) -> TableauLu {
+        let codes: Vec<String> = self.colonnes.iter().map(|(_, c)| c.clone()).collect();
+        let avec_couleurs = matches!(modele, Modele::Sio2019 { .. });
+        let realisations =
+            lire_realisations(self, &entete.candidat, &codes, &mut constats, avec_couleurs);
+        TableauLu {
+            modele,
+            feuille: self.f.nom.clone(),
+            session: entete.session,
+            centre: entete.centre,
+            candidat: entete.candidat,
+            realisations,
+            colonnes: codes,
+            constats,
+        }
+    }
+
     fn marques(
         &self,
         l: usize,
@@ -764,12 +783,7 @@ fn lire_entete(
     }
 }
 
-fn lire_2019(
-    f: &Feuille,
-    referentiel: Referentiel,
-    ligne_tetes: usize,
-    colonnes: Vec<(usize, String)>,
-) -> Result<TableauLu, String> {
+fn lire_2019(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) -> TableauLu {
     let mut constats = Vec::new();
     let reperes = Reperes::de(f);
     let sans_url = reperes.get(Repere::AdressePortfolio).is_none();
@@ -808,33 +822,10 @@ fn lire_2019(
         col_periode,
         colonnes,
     };
-    let codes: Vec<String> = grille.colonnes.iter().map(|(_, c)| c.clone()).collect();
-    let realisations = lire_realisations(
-        &grille,
-        &entete.candidat,
-        &codes,
-        referentiel,
-        &mut constats,
-        true,
-    );
-    Ok(TableauLu {
-        modele: Modele::Sio2019 { sans_url },
-        feuille: f.nom.clone(),
-        session: entete.session,
-        centre: entete.centre,
-        candidat: entete.candidat,
-        realisations,
-        colonnes: codes,
-        constats,
-    })
+    grille.tableau(Modele::Sio2019 { sans_url }, entete, constats)
 }
 
-fn lire_2011(
-    f: &Feuille,
-    referentiel: Referentiel,
-    ligne_tetes: usize,
-    colonnes: Vec<(usize, String)>,
-) -> Result<TableauLu, String> {
+fn lire_2011(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) -> TableauLu {
     let mut constats = Vec::new();
     let reperes = Reperes::de(f);
     // « Option SISR »: the landmark cell holds the parcours; else the sheet's name does.
@@ -872,25 +863,7 @@ fn lire_2011(
         col_periode,
         colonnes,
     };
-    let codes: Vec<String> = grille.colonnes.iter().map(|(_, c)| c.clone()).collect();
-    let realisations = lire_realisations(
-        &grille,
-        &entete.candidat,
-        &codes,
-        referentiel,
-        &mut constats,
-        false,
-    );
-    Ok(TableauLu {
-        modele: Modele::Sio2011,
-        feuille: f.nom.clone(),
-        session: entete.session,
-        centre: entete.centre,
-        candidat: entete.candidat,
-        realisations,
-        colonnes: codes,
-        constats,
-    })
+    grille.tableau(Modele::Sio2011, entete, constats)
 }
 
 /// The réalisations of a grid: part titles set the part, every other row with a title or a
@@ -899,7 +872,6 @@ fn lire_realisations(
     g: &Grille,
     candidat: &Candidat,
     codes: &[String],
-    _referentiel: Referentiel,
     constats: &mut Vec<Diagnostic>,
     avec_couleurs: bool,
 ) -> Vec<Realisation> {
