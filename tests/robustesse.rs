@@ -805,3 +805,23 @@ fn the_password_is_asked_for_only_after_the_certificate_is_read() {
         )
     );
 }
+
+/// An .xls that makes calamine panic (found by fuzzing, tests/donnees/fuzz/classeur_xls): the
+/// isolated reading turns it into a French error naming the file, code 2.
+#[test]
+fn a_file_that_makes_the_spreadsheet_reader_panic_is_a_french_error() {
+    let dir = temp();
+    let f = dir.path().join("classe.xls");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/donnees/fuzz/classeur_xls/crash-fa93dd24576a01486f341e15e20c32877536f13f"),
+        &f,
+    )
+    .unwrap();
+    refuse_classeur(
+        &f,
+        "le lecteur de tableur s'est interrompu sur ce fichier : le fichier est anormal (fabriqué ou \
+         endommagé) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau (détail : assertion `left == \
+         right` failed ; calamine-0.38.0/src/utils.rs:29)",
+    );
+}

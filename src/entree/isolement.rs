@@ -45,9 +45,21 @@ pub fn demande() -> Option<(PathBuf, bool)> {
     unsafe {
         libc::setrlimit(libc::RLIMIT_AS, &limite);
     }
-    // A panic's English message is not for the user: the parent reports the failure in French.
+    // A panic's English message is not for the user: the parent reports the failure in French,
+    // with this one line (what failed, and in which source file) as its detail.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("{info}");
+        let charge = info.payload();
+        let message = charge
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| charge.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let lieu = info.location().map_or(String::new(), |l| {
+            let fichier: Vec<&str> = l.file().rsplit('/').take(3).collect();
+            let fichier: Vec<&str> = fichier.into_iter().rev().collect();
+            format!(" ; {}:{}", fichier.join("/"), l.line())
+        });
+        eprintln!("{}{lieu}", message.lines().next().unwrap_or("").trim());
     }));
     Some((
         PathBuf::from(chemin),
