@@ -31,8 +31,38 @@ pub fn ecrire_atomique_avec<T>(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Only a regular file is ever replaced: renaming over /dev/full or a named pipe would
+    // replace the device itself.
+    if let Ok(m) = std::fs::symlink_metadata(chemin)
+        && !m.file_type().is_file()
+    {
+        return Err(Erreur::Ecriture {
+            chemin: chemin.to_path_buf(),
+            detail: if m.is_dir() {
+                "c'est un dossier ; donnez le nom du fichier à écrire".into()
+            } else {
+                "ce n'est pas un fichier ordinaire (périphérique, tube ou lien) : siodoc ne le remplace pas ; \
+                 choisissez un autre nom"
+                    .into()
+            },
+        });
+    }
     let temporaire = dossier.join(format!(".{nom}.{}.tmp", std::process::id()));
-    let fichier = std::fs::File::create(&temporaire).map_err(erreur)?;
+    // `create_new`: never through a link or over a file left there by someone else.
+    let creer = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporaire)
+    };
+    let fichier = match creer() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&temporaire);
+            creer()
+        }
+        autre => autre,
+    }
+    .map_err(erreur)?;
     // The content reaches the disk before the name does, and the name before we say done: a
     // power cut leaves the old file or the new one, never an empty one.
     let copie = fichier.try_clone().map_err(erreur)?;

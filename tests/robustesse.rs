@@ -582,6 +582,18 @@ fn argument_errors_name_the_argument_before_any_work() {
         "siodoc : erreur : motif --nommage « {{inconnu}}/{{document}} » : variable inconnue {{inconnu}} ; \
          variables possibles : {{classe}}, {{session}}, {{option}}, {{nom}}, {{prenom}}, {{numero}}, {{document}}"
     );
+    // A device is never replaced, even with --ecraser.
+    let o = siodoc(&["modele", "--session", "2026", "--ecraser", "/dev/full"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        erreur(&o),
+        "siodoc : erreur : impossible d'écrire « /dev/full » : ce n'est pas un fichier ordinaire (périphérique, \
+         tube ou lien) : siodoc ne le remplace pas ; choisissez un autre nom"
+    );
+    assert!(std::fs::metadata("/dev/full").is_ok_and(|m| {
+        use std::os::unix::fs::FileTypeExt;
+        m.file_type().is_char_device()
+    }));
     let o = siodoc(&["verifier", classe, "--session", "3000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
