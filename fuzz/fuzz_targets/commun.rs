@@ -48,6 +48,8 @@ pub fn lire_classeur(octets: &[u8], extension: &str) {
     let Ok(Ok(feuilles)) = lu else {
         return;
     };
+    // As an official tableau (importer, verifier on a candidate's file), then as a class workbook.
+    let _ = siodoc::officiel::lire(&feuilles);
     let source = siodoc::classeur::lecture::Source { chemin, feuilles };
     let profil = siodoc::session::ProfilSession::resoudre(Some(2026), None, 2026).expect("profil");
     let (classeur, _) = source.lire(profil.referentiel.charger());

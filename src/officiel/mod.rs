@@ -279,7 +279,8 @@ fn lire_option(f: &Feuille, l: usize, c0: usize, constats: &mut Vec<Diagnostic>)
     let mut vues: Vec<(usize, OptionSio, bool, bool)> = Vec::new();
     for (c, cel) in ligne.iter().enumerate().skip(c0) {
         let t = texte_de_marque(cel);
-        let haut = t.to_uppercase();
+        // ASCII case only: the byte offsets found in `haut` must be valid in `t`.
+        let haut = t.to_ascii_uppercase();
         for o in OptionSio::TOUTES {
             let Some(i) = haut.find(o.code()) else {
                 continue;
@@ -843,7 +844,7 @@ fn lire_2011(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) ->
         'recherche: for (l, ligne) in f.lignes.iter().enumerate().take(5) {
             for (c, cel) in ligne.iter().enumerate() {
                 let t = cel.texte();
-                if let Some(i) = t.to_uppercase().find("SESSION")
+                if let Some(i) = t.to_ascii_uppercase().find("SESSION")
                     && let Some((a, _)) =
                         annee_session(&t[i..].chars().take(20).collect::<String>())
                 {
