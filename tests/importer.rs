@@ -503,6 +503,29 @@ fn parts_moved_renamed_blanked_or_missing() {
 }
 
 #[test]
+fn a_rearranged_header_without_the_sub_items_row() {
+    let dir = temp();
+    let f = dir.path().join("sans-sous-items.xlsx");
+    let mut tab = complet("RICHARD Nathan", "02600010106", "SLAM");
+    tab.sans_sous_items = true;
+    tab.ecrire(&f);
+    let classe = dir.path().join("classe.xlsx");
+    let o = importer(&[&f], &classe, &[]);
+    let s = sortie(&o);
+    assert!(
+        s.starts_with(
+            "importé : RICHARD Nathan (02600010106), 1 + 1 + 1 réalisations, option SLAM"
+        ),
+        "{s}"
+    );
+    assert!(!s.contains("[import-"), "nothing to guess:\n{s}");
+    assert_eq!(
+        feuille(&classe, "Réalisations")[0]["Intitulé"],
+        "Serveur DHCP"
+    );
+}
+
+#[test]
 fn the_2022_template_without_url_row_is_read_with_a_warning() {
     let dir = temp();
     let f = dir.path().join("2022.xlsx");

@@ -815,10 +815,14 @@ fn lire_2019(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) ->
         .get(Repere::Intitules)
         .map(|(_, c, _)| c)
         .unwrap_or_else(|| col_periode.map_or(0, |p| p.saturating_sub(1)));
-    // Data starts after the sub-items row under the heads.
+    // Data starts under the heads, after the sub-items row (« ▸… » lines) when it is there.
+    let sous_items = colonnes.iter().any(|(c, _)| {
+        let t = f.cellule(ligne_tetes + 1, *c).texte();
+        t.contains('▸') || t.chars().count() > 40
+    });
     let grille = Grille {
         f,
-        debut: ligne_tetes + 2,
+        debut: ligne_tetes + 1 + usize::from(sous_items),
         col_intitule,
         col_periode,
         colonnes,

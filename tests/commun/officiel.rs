@@ -74,6 +74,8 @@ pub struct Tableau2019 {
     pub formes: Vec<(u32, u16, String)>,
     /// Other cells written last: (row, column, content), 0-based.
     pub cellules: Vec<(u32, u16, V)>,
+    /// The row of sub-items deleted (a rearranged template).
+    pub sans_sous_items: bool,
 }
 
 impl Tableau2019 {
@@ -109,6 +111,7 @@ impl Tableau2019 {
             tete_prefixee: false,
             formes: Vec::new(),
             cellules: Vec::new(),
+            sans_sous_items: false,
         }
     }
 
@@ -174,24 +177,24 @@ impl Tableau2019 {
             ecrire(ws, 4, 0, url);
             l = 5;
         }
-        ws.merge_range(
-            l,
-            0,
-            l + 1,
-            0,
-            "Compétences mises en œuvre\nRéalisations professionnelles (intitulé et liste des documents et productions associés)",
-            &Format::new().set_bold().set_italic().set_text_wrap().set_border_diagonal(FormatBorder::Thin).set_border_diagonal_type(FormatDiagonalBorder::BorderDown),
-        )
-        .unwrap();
-        ws.merge_range(
-            l,
-            1,
-            l + 1,
-            1,
-            "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)",
-            &gras,
-        )
-        .unwrap();
+        let bas = if self.sans_sous_items { l } else { l + 1 };
+        let diagonale = Format::new()
+            .set_bold()
+            .set_italic()
+            .set_text_wrap()
+            .set_border_diagonal(FormatBorder::Thin)
+            .set_border_diagonal_type(FormatDiagonalBorder::BorderDown);
+        let texte_diagonale = "Compétences mises en œuvre\nRéalisations professionnelles (intitulé et liste des documents et productions associés)";
+        let periode = "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)";
+        if self.sans_sous_items {
+            ws.write_with_format(l, 0, texte_diagonale, &diagonale)
+                .unwrap();
+            ws.write_with_format(l, 1, periode, &gras).unwrap();
+        } else {
+            ws.merge_range(l, 0, bas, 0, texte_diagonale, &diagonale)
+                .unwrap();
+            ws.merge_range(l, 1, bas, 1, periode, &gras).unwrap();
+        }
         for (j, c) in r.bloc1().enumerate() {
             let tete = if self.tete_prefixee && j == 0 {
                 format!("{}-{}", c.code, c.intitule)
@@ -199,10 +202,12 @@ impl Tableau2019 {
                 c.intitule.clone()
             };
             ws.write_with_format(l, 2 + j as u16, tete, &gras).unwrap();
-            let items: Vec<String> = c.sous_items.iter().map(|s| format!("▸{s}")).collect();
-            ws.write(l + 1, 2 + j as u16, items.join("\n")).unwrap();
+            if !self.sans_sous_items {
+                let items: Vec<String> = c.sous_items.iter().map(|s| format!("▸{s}")).collect();
+                ws.write(l + 1, 2 + j as u16, items.join("\n")).unwrap();
+            }
         }
-        let mut l = l + 2;
+        let mut l = bas + 1;
         for (i, (titre, lignes)) in self.parties.iter().enumerate() {
             if let Some(titre) = titre {
                 ws.write_with_format(l, 0, titre.as_str(), &gras).unwrap();
