@@ -650,6 +650,36 @@ fn archive_paths_never_leave_their_folder() {
     assert!(!archives.join("BTS SIO 26.zip").exists());
     std::fs::write(&index, &original).unwrap();
 
+    // A candidate's folder replaced by a link to a folder elsewhere: refused, though the file
+    // name in it is the one the index lists.
+    let martin = std::fs::read_dir(&classe)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("MARTIN_")
+        })
+        .unwrap();
+    let dehors = dir.path().join("dehors");
+    std::fs::rename(&martin, &dehors).unwrap();
+    std::os::unix::fs::symlink(&dehors, &martin).unwrap();
+    let o = siodoc(&[
+        "archiver",
+        classe.to_str().unwrap(),
+        "-o",
+        archives.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        erreur(&o).contains("c'est un lien symbolique, pas un document produit par siodoc"),
+        "{}",
+        erreur(&o)
+    );
+    std::fs::remove_file(&martin).unwrap();
+    std::fs::rename(&dehors, &martin).unwrap();
+
     // A renamed class folder is found by its index.
     let renomme = dir.path().join("sortie").join("Ma classe");
     std::fs::rename(&classe, &renomme).unwrap();

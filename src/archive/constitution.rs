@@ -231,6 +231,7 @@ const LOT: usize = 64;
 /// Reads, checks and (when sealing) signs one file.
 fn traiter(
     piece: &Piece,
+    racine: Option<&Path>,
     sceau: Option<&Sceau>,
     session: u16,
 ) -> Result<(Vec<u8>, Fichier, Vec<Remarque>), Erreur> {
@@ -243,8 +244,16 @@ fn traiter(
             ),
         });
     }
-    // A generated document reached through a link is refused: it could be any file.
-    if std::fs::symlink_metadata(&piece.source).is_ok_and(|m| m.file_type().is_symlink()) {
+    // A generated document reached through a link (itself, or a folder on its way) is refused:
+    // it could be any file.
+    let hors_du_dossier = piece.genere
+        && match (std::fs::canonicalize(&piece.source), racine) {
+            (Ok(reel), Some(r)) => !reel.starts_with(r),
+            _ => false,
+        };
+    if hors_du_dossier
+        || std::fs::symlink_metadata(&piece.source).is_ok_and(|m| m.file_type().is_symlink())
+    {
         return Err(Erreur::Lecture {
             chemin: piece.source.clone(),
             detail:
@@ -386,6 +395,8 @@ pub fn archiver(
     // folder renamed since is found by its index, whatever its name.
     let racine = dossier_classe.parent().unwrap_or(Path::new("."));
     let nom_classe = assainir(&index.classe);
+    // Where every generated document must really be, links resolved.
+    let racine_reelle = std::fs::canonicalize(racine).ok();
     let source_de = |chemin: &str| match chemin.split_once('/') {
         Some((premier, reste)) if premier == nom_classe => dossier_classe.join(reste),
         _ => racine.join(chemin),
@@ -484,7 +495,10 @@ pub fn archiver(
         let mut fichiers = Vec::with_capacity(pieces.len());
         for lot in pieces.chunks(LOT) {
             // Check and sign in parallel: RSA signing dominates a sealed run.
-            let traites: Vec<_> = lot.par_iter().map(|p| traiter(p, sceau, session)).collect();
+            let traites: Vec<_> = lot
+                .par_iter()
+                .map(|p| traiter(p, racine_reelle.as_deref(), sceau, session))
+                .collect();
             for t in traites {
                 let (octets, f, r) = t?;
                 remarques.extend(r);
