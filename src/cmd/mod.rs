@@ -17,8 +17,8 @@ use siodoc::Erreur;
 pub const AIDE_CODES_SORTIE: &str = "\
 Codes de sortie :
   0  tout s'est bien passé
-  1  le classeur contient des erreurs (verifier, generer) ; PDF illisible ou non signé (archiver) ; archive modifiée ou signature invalide (verifier-archive)
-  2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide, certificat ou mot de passe refusé
+  1  le classeur contient des erreurs (verifier, generer, importer) ; PDF illisible ou non signé (archiver) ; archive modifiée ou signature invalide (verifier-archive)
+  2  entrée illisible ou invalide : fichier absent, profil incorrect, session inconnue, argument invalide, certificat ou mot de passe refusé ; importer : rien n'a pu être importé
   3  écriture impossible, ou dossier passé en argument inutilisable (-o, --modeles, --exporter-sources)
   4  des documents n'ont pas pu être produits (les autres l'ont été ; voir les messages)";
 

@@ -225,7 +225,7 @@ pub fn importer(
         })
         .collect();
     if lus.is_empty() {
-        import.refus = Some("aucun tableau de synthèse n'a pu être lu : rien n'est écrit".into());
+        import.refus = Some("aucun tableau de synthèse n'a pu être lu : rien n'est écrit ; les raisons sont données ci-dessus, fichier par fichier".into());
         return Ok(import);
     }
 
