@@ -761,6 +761,28 @@ fn donnee(nom: &str) -> PathBuf {
 }
 
 #[test]
+fn an_xls_row_without_ticks_is_flagged_for_a_look() {
+    let dir = temp();
+    let classe = dir.path().join("classe.xlsx");
+    let o = importer(&[&donnee("dubois.xls")], &classe, &[]);
+    let s = sortie(&o);
+    assert!(
+        s.contains(
+            "dubois.xls › Tableau de synthèse Épreuve E5 : avertissement [import-xls-apparences] : fichier au format XLS : \
+             les cases colorées et les formes dessinées n'y sont pas lues"
+        ),
+        "{s}"
+    );
+    // The XLSX copy is read without that doubt.
+    let o = importer(&[&donnee("bernard.xls")], &dir.path().join("b.xlsx"), &[]);
+    assert!(
+        !sortie(&o).contains("import-xls-apparences"),
+        "{}",
+        sortie(&o)
+    );
+}
+
+#[test]
 fn ods_and_xls_copies_read_as_their_xlsx() {
     let dir = temp();
     let classe = dir.path().join("classe.xlsx");
@@ -799,6 +821,12 @@ fn ecrire_les_fixtures() {
     std::fs::create_dir_all(&d).unwrap();
     complet("MARTIN Léa", "02600010101", "SISR").ecrire(&d.join("martin.xlsx"));
     complet("Hugo BERNARD", "02600010102", "SLAM").ecrire(&d.join("bernard.xlsx"));
+    complet("DUBOIS Théo", "02600010108", "SLAM")
+        .partie(
+            2,
+            vec![ligne("Sans coche visible", "", ["", "", "", "", "", ""])],
+        )
+        .ecrire(&d.join("dubois.xlsx"));
 }
 
 /// Writes the demonstration folder samples/eleves-2026 (samples/eleves-2026/regenerer.sh runs

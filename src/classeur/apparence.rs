@@ -239,6 +239,9 @@ fn ancres_xlsx(xml: &str, feuille: &mut Feuille) {
                 "from" => dans_from = false,
                 "row" | "col" | "t" => champ = None,
                 "twoCellAnchor" | "oneCellAnchor" | "absoluteAnchor" => {
+                    if ligne.is_none() || colonne.is_none() {
+                        feuille.dessins_libres += 1;
+                    }
                     if let (Some(l), Some(c)) = (ligne, colonne) {
                         let t = texte.trim();
                         ajouter(
@@ -304,6 +307,8 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
     let mut cellule: Option<(u32, u32)> = None;
     let mut dessin: Option<String> = None;
     let mut dans_dessin = 0u32;
+    // Depth inside a shape not anchored to a cell (its inner draw:* elements are not counted).
+    let mut dans_dessin_libre = 0u32;
     loop {
         let evenement = match r.read_event() {
             Ok(Event::Eof) | Err(_) => return,
@@ -384,6 +389,15 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
                     }
                     colonne = colonne.saturating_add(n);
                 }
+                // A shape in the sheet's own shapes (anchored to the page): no cell to read it in.
+                n if n.starts_with("draw:") && cellule.is_none() && feuille.is_some() => {
+                    if let Some(i) = feuille.filter(|_| dans_dessin_libre == 0) {
+                        feuilles[i].dessins_libres += 1;
+                    }
+                    if ouvert {
+                        dans_dessin_libre += 1;
+                    }
+                }
                 n if n.starts_with("draw:") && cellule.is_some() => {
                     if dans_dessin == 0 {
                         dessin = Some(String::new());
@@ -428,6 +442,7 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
                     dans_dessin = 0;
                 }
                 n if n.starts_with("draw:") && dans_dessin > 0 => dans_dessin -= 1,
+                n if n.starts_with("draw:") && dans_dessin_libre > 0 => dans_dessin_libre -= 1,
                 _ => {}
             },
             _ => {}
@@ -437,6 +452,22 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shapes_at_a_cell_are_marks_and_shapes_at_a_position_are_counted() {
+        let xml = r#"<xdr:wsDr xmlns:xdr="x" xmlns:a="a">
+            <xdr:twoCellAnchor><xdr:from><xdr:col>7</xdr:col><xdr:row>3</xdr:row></xdr:from>
+              <xdr:sp><xdr:txBody><a:p><a:r><a:t>✖</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:twoCellAnchor>
+            <xdr:absoluteAnchor><xdr:pos x="1" y="2"/><xdr:sp/></xdr:absoluteAnchor>
+        </xdr:wsDr>"#;
+        let mut f = super::Feuille::default();
+        super::ancres_xlsx(xml, &mut f);
+        assert_eq!(
+            f.apparence(3, 7).and_then(|a| a.dessin.as_deref()),
+            Some("✖")
+        );
+        assert_eq!(f.dessins_libres, 1);
+    }
+
     #[test]
     fn relationship_targets_resolve_within_the_package() {
         assert_eq!(

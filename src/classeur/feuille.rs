@@ -46,6 +46,13 @@ pub struct Feuille {
     /// only, see [`super::apparence`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub apparences: Vec<super::apparence::Apparence>,
+    /// Shapes drawn on the sheet but anchored to no cell: what they tick cannot be said.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dessins_libres: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Feuille {

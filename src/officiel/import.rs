@@ -125,7 +125,24 @@ pub fn lire_fichier(chemin: &Path) -> Result<TableauLu, String> {
         Erreur::Lecture { detail, .. } => detail,
         autre => autre.to_string(),
     })?;
-    super::lire(&feuilles)
+    let mut tableau = super::lire(&feuilles)?;
+    // The old XLS format keeps fills and shapes where calamine does not read them: a row or an
+    // option without a visible mark may hide one.
+    let sans_marque = tableau.candidat.option.est_vide()
+        || tableau
+            .realisations
+            .iter()
+            .any(|r| r.codes_coches().next().is_none());
+    if crate::entree::nature(chemin).is_ok_and(|n| n == crate::entree::Nature::Ole) && sans_marque {
+        tableau.constats.push(Diagnostic::avertissement(
+            "import-xls-apparences",
+            tableau.feuille.clone(),
+            "fichier au format XLS : les cases colorées et les formes dessinées n'y sont pas lues ; une ligne \
+             ou l'option sans coche peut en cacher une : vérifiez à l'œil, ou enregistrez le fichier en XLSX et \
+             importez-le de nouveau",
+        ));
+    }
+    Ok(tableau)
 }
 
 /// When a document was last modified: `dcterms:modified` (XLSX) or `dc:date` (ODS), else the

@@ -539,6 +539,18 @@ impl Grille<'_> {
     /// The tableau read: the header's fields and the grid's réalisations. Fills count as
     /// ticks on the 2019 tableau only: the 2011 grid's columns are coloured by the template.
     fn tableau(&self, modele: Modele, entete: Entete, mut constats: Vec<Diagnostic>) -> TableauLu {
+        if self.f.dessins_libres > 0 {
+            constats.push(Diagnostic::avertissement(
+                "import-dessin-libre",
+                self.f.nom.clone(),
+                format!(
+                    "{} forme(s) dessinée(s) sur la feuille sans être rattachée(s) à une cellule : siodoc ne peut pas \
+                     dire quelle case elle(s) coche(nt) ; vérifiez ce tableau à l'œil et reportez les coches dans le \
+                     classeur",
+                    self.f.dessins_libres
+                ),
+            ));
+        }
         let codes: Vec<String> = self.colonnes.iter().map(|(_, c)| c.clone()).collect();
         let avec_couleurs = matches!(modele, Modele::Sio2019 { .. });
         let realisations =

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 cargo test --release --test importer -- --ignored ecrire_les_fixtures
 soffice --headless --convert-to ods --outdir . martin.xlsx >/dev/null
-soffice --headless --convert-to xls --outdir . bernard.xlsx >/dev/null
-rm -f martin.xlsx bernard.xlsx
+soffice --headless --convert-to xls --outdir . bernard.xlsx dubois.xlsx >/dev/null
+rm -f martin.xlsx bernard.xlsx dubois.xlsx
 ls -l
