@@ -30,6 +30,52 @@ impl std::fmt::Debug for Certificat {
     }
 }
 
+/// Most key-derivation rounds accepted (MAC and PBE parameters of a PKCS#12).
+const ITERATIONS_MAX: u64 = 2_000_000;
+
+/// The largest iteration count a PKCS#12 announces in clear: every INTEGER that follows an OCTET
+/// STRING (the salt) in a SEQUENCE is one (MacData, PBES1 and PBKDF2 parameters); certificates
+/// have no such pair. Nested DER (in OCTET STRINGs) is walked too, within a depth and a budget.
+fn iterations_max(octets: &[u8]) -> u64 {
+    use der::{Decode, Tagged};
+    fn visiter(octets: &[u8], profondeur: usize, noeuds: &mut usize, max: &mut u64) {
+        if profondeur > 24 || *noeuds > 100_000 {
+            return;
+        }
+        let Ok(mut r) = der::SliceReader::new(octets) else {
+            return;
+        };
+        let mut elements: Vec<der::asn1::AnyRef> = Vec::new();
+        while !der::Reader::is_finished(&r) {
+            let Ok(a) = der::asn1::AnyRef::decode(&mut r) else {
+                return;
+            };
+            *noeuds += 1;
+            elements.push(a);
+        }
+        for paire in elements.windows(2) {
+            if paire[0].tag() == der::Tag::OctetString && paire[1].tag() == der::Tag::Integer {
+                let v = paire[1].value();
+                let n = if v.len() > 8 {
+                    u64::MAX
+                } else {
+                    v.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b))
+                };
+                *max = (*max).max(n);
+            }
+        }
+        for a in elements {
+            if a.tag().is_constructed() || a.tag() == der::Tag::OctetString {
+                visiter(a.value(), profondeur + 1, noeuds, max);
+            }
+        }
+    }
+    let mut max = 0;
+    let mut noeuds = 0;
+    visiter(octets, 0, &mut noeuds, &mut max);
+    max
+}
+
 impl Certificat {
     /// Reads a PKCS#12 file and checks its outer structure, so that a wrong file is refused
     /// before a password is asked for.
@@ -49,6 +95,19 @@ impl Certificat {
                 message: "ce n'est pas un fichier PKCS#12 (.p12, .pfx) ; exportez le certificat avec sa clé \
                           privée au format PKCS#12"
                     .into(),
+            });
+        }
+        // Each key derivation runs as many rounds as the file asks: an absurd count would keep
+        // siodoc busy for hours before the password could even be checked.
+        let iterations = iterations_max(&octets);
+        if iterations > ITERATIONS_MAX {
+            return Err(Erreur::Certificat {
+                chemin: chemin.to_path_buf(),
+                message: format!(
+                    "le fichier demande {iterations} tours de dérivation de clé ; siodoc en accepte au plus \
+                     {ITERATIONS_MAX} (les outils courants en font de 2 000 à 600 000) : fichier anormal, \
+                     exportez de nouveau le certificat"
+                ),
             });
         }
         Ok(octets)
