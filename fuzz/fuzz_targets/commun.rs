@@ -43,6 +43,11 @@ pub fn lire_classeur(octets: &[u8], extension: &str) {
     {
         return;
     }
+    if nature == Nature::Ole
+        && entree::conteneur::controler_ole(&chemin) != Ok(entree::conteneur::ContenuOle::Classeur)
+    {
+        return;
+    }
     contenir_calamine();
     let lu = std::panic::catch_unwind(|| siodoc::classeur::lecture::lire_tableur_direct(&chemin, nature, true));
     let Ok(Ok(feuilles)) = lu else {

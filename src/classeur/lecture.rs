@@ -101,7 +101,9 @@ pub fn lire_tableur(chemin: &Path) -> Result<Vec<Feuille>, Erreur> {
 /// The same, with the look of the cells when `apparences` (see [`super::apparence`]).
 pub fn lire_tableur_avec(chemin: &Path, apparences: bool) -> Result<Vec<Feuille>, Erreur> {
     let nature = entree::nature(chemin)?;
-    if nature == Nature::Ole && est_chiffre(chemin)? {
+    if nature == Nature::Ole
+        && entree::conteneur::controler_ole(chemin)? == entree::conteneur::ContenuOle::Chiffre
+    {
         return Err(erreur(
             chemin,
             "le classeur est protégé par un mot de passe ; enregistrez-en une copie sans mot de passe \
@@ -115,19 +117,6 @@ pub fn lire_tableur_avec(chemin: &Path, apparences: bool) -> Result<Vec<Feuille>
         lire_tableur_direct(chemin, nature, apparences)
     })
     .map_err(|m| erreur(chemin, m))
-}
-
-/// Office stores an encrypted XLSX inside an OLE container instead of a ZIP, with an
-/// « EncryptionInfo » stream; the file may also have been renamed .xls.
-fn est_chiffre(chemin: &Path) -> Result<bool, Erreur> {
-    let octets = entree::lire(chemin, limites::TAILLE_FICHIER)?;
-    let info_chiffrement: Vec<u8> = "EncryptionInfo"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    Ok(octets
-        .windows(info_chiffrement.len())
-        .any(|w| w == info_chiffrement))
 }
 
 /// The reading itself, through calamine, once the container has been checked.

@@ -150,6 +150,65 @@ pub fn controler(chemin: &Path, nature: Nature) -> Result<(), Erreur> {
     Ok(())
 }
 
+/// What an OLE compound file (XLS, or an encrypted XLSX) holds, after its structure has been
+/// checked by the `cfb` crate: every sector chain followed to its end, a loop refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ContenuOle {
+    Classeur,
+    /// An Office file encrypted with a password (EncryptionInfo stream).
+    Chiffre,
+}
+
+/// Checks an OLE compound file before calamine reads it: calamine follows sector chains
+/// without detecting a loop (and runs out of memory), and asserts on a damaged sector table;
+/// `cfb` reports both as errors. The workbook stream is read to its end, within the limits.
+pub fn controler_ole(chemin: &Path) -> Result<ContenuOle, Erreur> {
+    let refus = |message: String| Erreur::Classeur {
+        chemin: chemin.to_path_buf(),
+        message,
+    };
+    let endommage = |e: std::io::Error| {
+        refus(format!(
+            "le fichier XLS (conteneur OLE) est endommagé ; reprenez l'original, ou ouvrez-le dans votre \
+             tableur et enregistrez-le au format XLSX (détail : {e})"
+        ))
+    };
+    let f = super::ouvrir(chemin, limites::TAILLE_FICHIER)?;
+    let mut ole = cfb::CompoundFile::open(BufReader::new(f)).map_err(endommage)?;
+    if ole.exists("/EncryptionInfo") || ole.exists("/EncryptedPackage") {
+        return Ok(ContenuOle::Chiffre);
+    }
+    let Some(flux) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| ole.is_stream(n))
+    else {
+        let quoi = if ole.exists("/WordDocument") {
+            "c'est un document Word au format DOC, pas un classeur"
+        } else if ole.exists("/PowerPoint Document") {
+            "c'est une présentation PowerPoint au format PPT, pas un classeur"
+        } else {
+            "ce fichier OLE ne contient pas de classeur (ni flux Workbook, ni flux Book)"
+        };
+        return Err(refus(format!(
+            "{quoi} ; passez le fichier du tableur (XLSX, ODS, XLS)"
+        )));
+    };
+    let lecteur = ole.open_stream(flux).map_err(endommage)?;
+    let mut borne = Borne {
+        interieur: lecteur,
+        lus: 0,
+        limite: limites::TAILLE_ENTREE_ZIP,
+    };
+    match std::io::copy(&mut borne, &mut std::io::sink()) {
+        Ok(_) => Ok(ContenuOle::Classeur),
+        Err(e) if e.to_string() == LIMITE_DEPASSEE => Err(refus(format!(
+            "la feuille de calcul du fichier XLS dépasse {} : fichier anormal ; siodoc ne lit pas davantage",
+            octets_texte(limites::TAILLE_ENTREE_ZIP)
+        ))),
+        Err(e) => Err(endommage(e)),
+    }
+}
+
 enum Probleme {
     Io(std::io::Error),
     Limite(String),

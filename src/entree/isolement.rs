@@ -136,10 +136,12 @@ pub fn executer<T: DeserializeOwned>(
     };
     let sortie = sortie.join().unwrap_or_default();
     let erreurs = String::from_utf8_lossy(&erreurs.join().unwrap_or_default()).into_owned();
+    // The allocator's own line when memory ran out, else the panic hook's one line (a backtrace,
+    // if any, follows them).
     let detail = erreurs
         .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
+        .find(|l| l.contains("memory allocation"))
+        .or_else(|| erreurs.lines().find(|l| !l.trim().is_empty()))
         .unwrap_or("")
         .trim();
     match statut {
