@@ -44,7 +44,7 @@ pub fn lire_classeur(octets: &[u8], extension: &str) {
         return;
     }
     if nature == Nature::Ole
-        && entree::conteneur::controler_ole(&chemin) != Ok(entree::conteneur::ContenuOle::Classeur)
+        && entree::conteneur::controler_ole(&chemin).ok() != Some(entree::conteneur::ContenuOle::Classeur)
     {
         return;
     }
