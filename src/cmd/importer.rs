@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::ValueEnum;
 use serde::Serialize;
 use siodoc::Erreur;
 use siodoc::chargement::charger;
@@ -26,24 +25,11 @@ pub struct Args {
     #[arg(long)]
     ecraser: bool,
 
-    /// Format du rapport : texte (par défaut) ou json.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "texte",
-        hide_default_value = true,
-        hide_possible_values = true
-    )]
-    format: Format,
+    #[command(flatten)]
+    format: super::OptionsFormat,
 
     #[command(flatten)]
     session: super::OptionsSession,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Texte,
-    Json,
 }
 
 fn ligne_fichier(f: &import::FichierImporte) -> String {
@@ -226,9 +212,9 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     }
     let Some((classeur, profil)) = &import.classe else {
         let refus = import.refus.clone().unwrap_or_default();
-        match args.format {
-            Format::Texte => print!("{texte}"),
-            Format::Json => println!("{}", json(&import, None, None, &[])),
+        match args.format.format {
+            super::Format::Texte => print!("{texte}"),
+            super::Format::Json => println!("{}", json(&import, None, None, &[])),
         }
         eprintln!("siodoc : erreur : {refus}");
         return Ok(ExitCode::from(super::SORTIE_ENTREE_INVALIDE));
@@ -252,8 +238,8 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         .iter()
         .filter(|f| matches!(f.statut, Statut::Importe(_)))
         .count();
-    match args.format {
-        Format::Texte => {
+    match args.format.format {
+        super::Format::Texte => {
             print!("{texte}");
             println!(
                 "Classeur de classe écrit : « {} » (session {}, {importes} candidat(s), {} réalisation(s)). \
@@ -270,7 +256,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
                 super::verifier::resume(&args.sortie.display().to_string(), &chargement)
             );
         }
-        Format::Json => println!(
+        super::Format::Json => println!(
             "{}",
             json(
                 &import,

@@ -57,6 +57,27 @@ pub fn barre(longueur: u64, quoi: &str) -> indicatif::ProgressBar {
     barre
 }
 
+/// The two report formats of `verifier` and `importer`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Texte,
+    Json,
+}
+
+/// `--format`, shared by the commands that print a report.
+#[derive(clap::Args)]
+pub struct OptionsFormat {
+    /// Format du rapport : texte (par défaut) ou json.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub format: Format,
+}
+
 /// `--session` and `--profil`, shared by every command that needs a session profile.
 #[derive(clap::Args)]
 pub struct OptionsSession {

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::ValueEnum;
 use serde::Serialize;
 use siodoc::Erreur;
 use siodoc::chargement::{Chargement, charger_classeur_ou_tableau};
@@ -16,24 +15,11 @@ pub struct Args {
     /// tableau de synthèse officiel rempli par un candidat.
     classeur: PathBuf,
 
-    /// Format : texte (par défaut) ou json.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "texte",
-        hide_default_value = true,
-        hide_possible_values = true
-    )]
-    format: Format,
+    #[command(flatten)]
+    format: super::OptionsFormat,
 
     #[command(flatten)]
     session: super::OptionsSession,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Texte,
-    Json,
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
@@ -44,9 +30,9 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         args.session.profil.as_deref(),
     )?;
     let fichier = args.classeur.display().to_string();
-    match args.format {
-        Format::Texte => print!("{}", texte(&fichier, &chargement)),
-        Format::Json => println!("{}", json(&fichier, &chargement)),
+    match args.format.format {
+        super::Format::Texte => print!("{}", texte(&fichier, &chargement)),
+        super::Format::Json => println!("{}", json(&fichier, &chargement)),
     }
     Ok(if chargement.erreurs() > 0 {
         ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
