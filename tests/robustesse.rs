@@ -848,6 +848,25 @@ fn the_password_is_asked_for_only_after_the_certificate_is_read() {
     );
 }
 
+/// A sheet whose records, read from the offset its BOUNDSHEET record gives, place a cell at
+/// column 11826: calamine would allocate 6 GB for the rectangle (found by fuzzing).
+#[test]
+fn an_xls_sheet_whose_cells_reach_absurd_columns_is_refused_before_allocation() {
+    let dir = temp();
+    let f = dir.path().join("classe.xls");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/donnees/fuzz/classeur_xls/oom-91c76f7a1d7a29ca179dd2e8ca61220fd15bf450"),
+        &f,
+    )
+    .unwrap();
+    refuse_classeur(
+        &f,
+        "la feuille n° 5 du fichier XLS a des valeurs jusqu'à la colonne QLV (n° 11826) ; siodoc lit au plus 1000 \
+         colonnes par feuille : supprimez le contenu isolé à droite et enregistrez",
+    );
+}
+
 /// Two .xls files found by fuzzing (tests/donnees/fuzz/classeur_xls): one made calamine panic on
 /// its sector table, the other made it follow a looping sector chain until memory ran out. The
 /// OLE container is now checked first (cfb crate): a French error naming the file, code 2.

@@ -199,14 +199,130 @@ pub fn controler_ole(chemin: &Path) -> Result<ContenuOle, Erreur> {
         lus: 0,
         limite: limites::TAILLE_ENTREE_ZIP,
     };
-    match std::io::copy(&mut borne, &mut std::io::sink()) {
-        Ok(_) => Ok(ContenuOle::Classeur),
-        Err(e) if e.to_string() == LIMITE_DEPASSEE => Err(refus(format!(
-            "la feuille de calcul du fichier XLS dépasse {} : fichier anormal ; siodoc ne lit pas davantage",
-            octets_texte(limites::TAILLE_ENTREE_ZIP)
-        ))),
-        Err(e) => Err(endommage(e)),
+    let mut classeur = Vec::new();
+    match borne.read_to_end(&mut classeur) {
+        Ok(_) => {}
+        Err(e) if e.to_string() == LIMITE_DEPASSEE => {
+            return Err(refus(format!(
+                "la feuille de calcul du fichier XLS dépasse {} : fichier anormal ; siodoc ne lit pas davantage",
+                octets_texte(limites::TAILLE_ENTREE_ZIP)
+            )));
+        }
+        Err(e) => return Err(endommage(e)),
     }
+    scanner_biff(&classeur).map_err(|p| match p {
+        Probleme::Limite(m) => refus(m),
+        Probleme::Io(e) => endommage(e),
+    })?;
+    Ok(ContenuOle::Classeur)
+}
+
+/// The sheets of a BIFF workbook stream, read as calamine reads them: each from the offset its
+/// BOUNDSHEET record gives (a crafted offset makes garbage look like cells), its cell records
+/// (row and column in their first four bytes, a range of columns for MULRK/MULBLANK) and its
+/// DIMENSIONS record checked against the same limits as an XLSX sheet: calamine reserves and
+/// allocates the whole rectangle of an XLS sheet's cells.
+fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
+    const BOF: u16 = 0x0809;
+    const EOF: u16 = 0x000A;
+    const BOUNDSHEET: u16 = 0x0085;
+    // Records read in all, whatever the offsets: a bound on the work.
+    let mut budget = 4_000_000usize;
+    let enregistrements = |depart: usize| {
+        let mut i = depart;
+        std::iter::from_fn(move || {
+            let entete = flux.get(i..i + 4)?;
+            let genre = u16::from_le_bytes([entete[0], entete[1]]);
+            let longueur = usize::from(u16::from_le_bytes([entete[2], entete[3]]));
+            let donnees = flux.get(i + 4..i + 4 + longueur)?;
+            i += 4 + longueur;
+            Some((genre, donnees))
+        })
+    };
+    let mut positions = Vec::new();
+    for (genre, donnees) in enregistrements(0) {
+        match genre {
+            BOUNDSHEET if donnees.len() >= 4 => {
+                positions.push(
+                    u32::from_le_bytes([donnees[0], donnees[1], donnees[2], donnees[3]]) as usize,
+                )
+            }
+            EOF => break,
+            _ => {}
+        }
+    }
+    for (n, position) in positions.into_iter().enumerate() {
+        let ou = format!("la feuille n° {} du fichier XLS", n + 1);
+        let mut etendue = Etendue::default();
+        let (mut vu_bof, mut profondeur) = (false, 0usize);
+        for (genre, donnees) in enregistrements(position) {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return Err(Probleme::Limite(
+                    "le fichier XLS a plus d'enregistrements qu'un classeur n'en a : fichier anormal".into(),
+                ));
+            }
+            let mot = |k: usize| {
+                donnees
+                    .get(k..k + 2)
+                    .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+            };
+            let double = |k: usize| {
+                donnees
+                    .get(k..k + 4)
+                    .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            };
+            match genre {
+                BOF if vu_bof => profondeur += 1,
+                BOF => vu_bof = true,
+                EOF if profondeur > 0 => profondeur -= 1,
+                EOF => break,
+                _ if profondeur > 0 => {}
+                // DIMENSIONS, computed as calamine computes it (wrapping included).
+                0x0200 if matches!(donnees.len(), 10 | 14 | 16) => {
+                    let (rf, rl, cf, cl) = if donnees.len() == 10 {
+                        (mot(0), mot(2), mot(4), mot(6))
+                    } else {
+                        (double(0), double(4), mot(8), mot(10))
+                    };
+                    if let (Some(rf), Some(rl), Some(cf), Some(cl)) = (rf, rl, cf, cl) {
+                        let cf = if 0xFF < cf || cl < cf { 0 } else { cf };
+                        let (lignes, colonnes) = if rl >= 1 && cl >= 1 {
+                            (
+                                (rl - 1).wrapping_sub(rf).wrapping_add(1) & 0xFFFF_FFFF,
+                                (cl - 1).wrapping_sub(cf).wrapping_add(1) & 0xFFFF_FFFF,
+                            )
+                        } else {
+                            (1, 1)
+                        };
+                        if lignes.saturating_mul(colonnes) > limites::CELLULES {
+                            return Err(Probleme::Limite(format!(
+                                "{ou} annonce {lignes} lignes × {colonnes} colonnes ; siodoc lit au plus {} cellules \
+                                 par feuille : le fichier est endommagé ou fabriqué",
+                                limites::CELLULES
+                            )));
+                        }
+                    }
+                }
+                // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: one cell.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(l), Some(c)) = (mot(0), mot(2)) {
+                        etendue.ajouter(l, c, &ou)?;
+                    }
+                }
+                // MULRK: a row and a range of columns, the last one in the last two bytes.
+                0x00BD if donnees.len() >= 6 => {
+                    if let (Some(l), Some(c1), Some(c2)) = (mot(0), mot(2), mot(donnees.len() - 2))
+                    {
+                        etendue.ajouter(l, c1, &ou)?;
+                        etendue.ajouter(l, c2.max(c1), &ou)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 enum Probleme {
