@@ -42,7 +42,17 @@ pub fn charger(
     session: Option<u16>,
     profil: Option<&Path>,
 ) -> Result<Chargement, Erreur> {
-    let source = lecture::ouvrir(chemin)?;
+    charger_source(lecture::ouvrir(chemin)?, session, profil)
+}
+
+/// The same, for a workbook already opened.
+fn charger_source(
+    source: lecture::Source,
+    session: Option<u16>,
+    profil: Option<&Path>,
+) -> Result<Chargement, Erreur> {
+    let chemin = source.chemin.clone();
+    let chemin = chemin.as_path();
     if !source.est_un_classeur_de_classe() {
         let message = if crate::officiel::est_un_tableau(&source.feuilles) {
             format!(
@@ -134,8 +144,10 @@ pub fn charger_classeur_ou_tableau(
 ) -> Result<Chargement, Erreur> {
     let source = lecture::ouvrir(chemin)?;
     if source.est_un_classeur_de_classe() || !crate::officiel::est_un_tableau(&source.feuilles) {
-        return charger(chemin, session, profil);
+        return charger_source(source, session, profil);
     }
+    // A candidate's tableau is read again with the look of its cells (the fills and shapes that
+    // tick boxes), which a class workbook never needs.
     let tableau =
         crate::officiel::import::lire_fichier(chemin).map_err(|message| Erreur::Classeur {
             chemin: chemin.to_path_buf(),
@@ -200,7 +212,7 @@ pub fn charger_classeur_ou_tableau(
             r.candidat.texte = provisoire.clone();
         }
     }
-    let classeur = crate::officiel::import::classe_d_un_tableau(&tableau, &profil);
+    let classeur = crate::officiel::import::classe(&[&tableau], &profil);
     diagnostics.extend(
         verification::verifier(&classeur, &profil)
             .into_iter()

@@ -34,25 +34,42 @@ pub struct Apparence {
 }
 
 impl Apparence {
+    /// A shape drawn over a cell: its text, or its kind (« forme », « image ») when it has none.
+    fn dessin(ligne: u32, colonne: u32, texte: &str, genre: &str) -> Apparence {
+        let t = texte.trim();
+        Apparence {
+            ligne,
+            colonne,
+            dessin: Some(if t.is_empty() { genre } else { t }.to_string()),
+            ..Apparence::default()
+        }
+    }
+
     fn a_quelque_chose(&self) -> bool {
         self.remplissage.is_some() || self.diagonale || self.barre || self.dessin.is_some()
     }
 }
 
+/// Adds what a cell shows to the sheet's looks, kept sorted by (row, column) so that
+/// [`Feuille::apparence`] finds a cell by binary search.
 fn ajouter(feuille: &mut Feuille, a: Apparence) {
-    if let Some(e) = feuille
+    if !a.a_quelque_chose() {
+        return;
+    }
+    match feuille
         .apparences
-        .iter_mut()
-        .find(|e| e.ligne == a.ligne && e.colonne == a.colonne)
+        .binary_search_by_key(&(a.ligne, a.colonne), |e| (e.ligne, e.colonne))
     {
-        e.remplissage = e.remplissage.or(a.remplissage);
-        e.diagonale |= a.diagonale;
-        e.barre |= a.barre;
-        if e.dessin.is_none() {
-            e.dessin = a.dessin;
+        Ok(i) => {
+            let e = &mut feuille.apparences[i];
+            e.remplissage = e.remplissage.or(a.remplissage);
+            e.diagonale |= a.diagonale;
+            e.barre |= a.barre;
+            if e.dessin.is_none() {
+                e.dessin = a.dessin;
+            }
         }
-    } else if a.a_quelque_chose() {
-        feuille.apparences.push(a);
+        Err(i) => feuille.apparences.insert(i, a),
     }
 }
 
@@ -65,7 +82,16 @@ pub fn styles_xlsx<R: Read + std::io::Seek>(
         let Ok(styles) = classeur.worksheet_style(&f.nom) else {
             continue;
         };
-        for (ligne, colonne, style) in styles.cells() {
+        // Only where the sheet has values, cell by cell (binary search in calamine's runs): a
+        // mark is on a row of the tableau, and a style spread over a whole sheet would otherwise
+        // be walked over billions of cells.
+        let hauteur = f.lignes.len() as u32;
+        let largeur = f.lignes.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        let positions = (0..hauteur).flat_map(|l| (0..largeur).map(move |c| (l, c)));
+        for (ligne, colonne) in positions {
+            let Some(style) = styles.get((ligne, colonne)) else {
+                continue;
+            };
             let remplissage = style
                 .fill
                 .as_ref()
@@ -100,7 +126,15 @@ fn attribut(e: &BytesStart, nom: &str) -> Option<String> {
         .map(|a| a.value.to_string())
 }
 
-fn lire_entree(zip: &mut zip::ZipArchive<BufReader<std::fs::File>>, nom: &str) -> Option<String> {
+type Zip = zip::ZipArchive<BufReader<std::fs::File>>;
+
+/// The workbook's container (already checked by `entree::conteneur`).
+fn ouvrir_zip(chemin: &Path) -> Option<Zip> {
+    let f = crate::entree::ouvrir(chemin, crate::entree::limites::TAILLE_FICHIER).ok()?;
+    zip::ZipArchive::new(BufReader::new(f)).ok()
+}
+
+fn lire_entree(zip: &mut Zip, nom: &str) -> Option<String> {
     let mut texte = String::new();
     zip.by_name(nom)
         .ok()?
@@ -149,10 +183,7 @@ fn resoudre(dossier: &str, cible: &str) -> String {
 
 /// The shapes and pictures of an XLSX workbook, each at the cell its anchor starts in.
 pub fn dessins_xlsx(chemin: &Path, feuilles: &mut [Feuille]) {
-    let Ok(f) = crate::entree::ouvrir(chemin, crate::entree::limites::TAILLE_FICHIER) else {
-        return;
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
+    let Some(mut zip) = ouvrir_zip(chemin) else {
         return;
     };
     let Some(classeur) = lire_entree(&mut zip, "xl/workbook.xml") else {
@@ -243,20 +274,7 @@ fn ancres_xlsx(xml: &str, feuille: &mut Feuille) {
                         feuille.dessins_libres += 1;
                     }
                     if let (Some(l), Some(c)) = (ligne, colonne) {
-                        let t = texte.trim();
-                        ajouter(
-                            feuille,
-                            Apparence {
-                                ligne: l,
-                                colonne: c,
-                                dessin: Some(if t.is_empty() {
-                                    genre.to_string()
-                                } else {
-                                    t.to_string()
-                                }),
-                                ..Apparence::default()
-                            },
-                        );
+                        ajouter(feuille, Apparence::dessin(l, c, &texte, genre));
                     }
                 }
                 _ => {}
@@ -288,10 +306,7 @@ fn couleur(texte: &str) -> Option<[u8; 3]> {
 /// Fills, diagonals, struck-through text and frames anchored in cells, from an ODS
 /// `content.xml`.
 pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
-    let Ok(f) = crate::entree::ouvrir(chemin, crate::entree::limites::TAILLE_FICHIER) else {
-        return;
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
+    let Some(mut zip) = ouvrir_zip(chemin) else {
         return;
     };
     let Some(xml) = lire_entree(&mut zip, "content.xml") else {
@@ -423,20 +438,7 @@ pub fn apparences_ods(chemin: &Path, feuilles: &mut [Feuille]) {
                 "table:table-row" => ligne = ligne.saturating_add(repetitions_ligne),
                 "table:table-cell" | "table:covered-table-cell" => {
                     if let (Some((l, c)), Some(d), Some(i)) = (cellule, dessin.take(), feuille) {
-                        let d = d.trim();
-                        ajouter(
-                            &mut feuilles[i],
-                            Apparence {
-                                ligne: l,
-                                colonne: c,
-                                dessin: Some(if d.is_empty() {
-                                    "forme".to_string()
-                                } else {
-                                    d.to_string()
-                                }),
-                                ..Apparence::default()
-                            },
-                        );
+                        ajouter(&mut feuilles[i], Apparence::dessin(l, c, &d, "forme"));
                     }
                     cellule = None;
                     dans_dessin = 0;

@@ -58,9 +58,12 @@ fn is_zero(n: &usize) -> bool {
 impl Feuille {
     /// The look of a cell, when it carries something.
     pub fn apparence(&self, ligne: usize, colonne: usize) -> Option<&super::apparence::Apparence> {
+        // Sorted by (row, column) when read (see `apparence::ajouter`).
+        let cle = (u32::try_from(ligne).ok()?, u32::try_from(colonne).ok()?);
         self.apparences
-            .iter()
-            .find(|a| a.ligne as usize == ligne && a.colonne as usize == colonne)
+            .binary_search_by_key(&cle, |a| (a.ligne, a.colonne))
+            .ok()
+            .map(|i| &self.apparences[i])
     }
 
     pub fn cellule(&self, ligne: usize, colonne: usize) -> &Cellule {

@@ -69,7 +69,7 @@ pub fn ouvrir(chemin: &Path) -> Result<Source, Erreur> {
         lire_dossier_csv(chemin)?
     } else {
         match entree::nature(chemin)? {
-            Nature::Xlsx | Nature::Ods | Nature::Ole => lire_tableur(chemin)?,
+            n @ (Nature::Xlsx | Nature::Ods | Nature::Ole) => lire_tableur_de(chemin, n, false)?,
             Nature::Texte | Nature::TexteUtf16 if extension == "csv" => {
                 let dossier = chemin
                     .parent()
@@ -100,7 +100,15 @@ pub fn lire_tableur(chemin: &Path) -> Result<Vec<Feuille>, Erreur> {
 
 /// The same, with the look of the cells when `apparences` (see [`super::apparence`]).
 pub fn lire_tableur_avec(chemin: &Path, apparences: bool) -> Result<Vec<Feuille>, Erreur> {
-    let nature = entree::nature(chemin)?;
+    lire_tableur_de(chemin, entree::nature(chemin)?, apparences)
+}
+
+/// The same, for a file whose [`Nature`] is already known.
+pub fn lire_tableur_de(
+    chemin: &Path,
+    nature: Nature,
+    apparences: bool,
+) -> Result<Vec<Feuille>, Erreur> {
     if nature == Nature::Ole
         && entree::conteneur::controler_ole(chemin)? == entree::conteneur::ContenuOle::Chiffre
     {

@@ -120,11 +120,14 @@ pub fn lire_fichier(chemin: &Path) -> Result<TableauLu, String> {
             "ce n'est pas un tableur (extension « {extension} ») ; siodoc lit les fichiers XLSX, XLSM, XLS et ODS"
         ));
     }
-    let feuilles = lecture::lire_tableur_avec(chemin, true).map_err(|e| match e {
+    // The report names the file already: only the reason is kept.
+    let raison = |e: Erreur| match e {
         Erreur::Classeur { message, .. } => message,
         Erreur::Lecture { detail, .. } => detail,
         autre => autre.to_string(),
-    })?;
+    };
+    let nature = crate::entree::nature(chemin).map_err(raison)?;
+    let feuilles = lecture::lire_tableur_de(chemin, nature, true).map_err(raison)?;
     let mut tableau = super::lire(&feuilles)?;
     // The old XLS format keeps fills and shapes where calamine does not read them: a row or an
     // option without a visible mark may hide one.
@@ -133,7 +136,7 @@ pub fn lire_fichier(chemin: &Path) -> Result<TableauLu, String> {
             .realisations
             .iter()
             .any(|r| r.codes_coches().next().is_none());
-    if crate::entree::nature(chemin).is_ok_and(|n| n == crate::entree::Nature::Ole) && sans_marque {
+    if nature == crate::entree::Nature::Ole && sans_marque {
         tableau.constats.push(Diagnostic::avertissement(
             "import-xls-apparences",
             tableau.feuille.clone(),
@@ -541,11 +544,6 @@ pub fn regle_pour_un_tableau(d: &Diagnostic) -> bool {
             | "fiche-sans-realisation"
             | "parametre-vide"
     )
-}
-
-/// The tableau read as a one-candidate class, for `verifier`.
-pub fn classe_d_un_tableau(t: &TableauLu, profil: &ProfilSession) -> Classeur {
-    classe(&[t], profil)
 }
 
 impl Modele {
