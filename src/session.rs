@@ -47,6 +47,9 @@ pub struct Formulaire {
     /// Sheet name of the official spreadsheet, for the forms shipped as one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feuille: Option<ParOption<String>>,
+    /// The header prints the annex line before the épreuve line (fiches from session 2025).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub annexe_avant_epreuve: bool,
 }
 
 /// A range of sessions sharing one profile, as written in `sessions.toml`.
@@ -259,6 +262,7 @@ struct FormulairePatch {
     titre: Option<String>,
     annexe: Option<ParOption<Option<String>>>,
     feuille: Option<ParOption<Option<String>>>,
+    annexe_avant_epreuve: Option<bool>,
 }
 
 impl ProfilPatch {
@@ -287,6 +291,9 @@ impl FormulairePatch {
         }
         if let Some(t) = self.titre {
             f.titre = t;
+        }
+        if let Some(b) = self.annexe_avant_epreuve {
+            f.annexe_avant_epreuve = b;
         }
         fusionner(self.intitule, &mut f.intitule);
         fusionner(self.annexe, &mut f.annexe);

@@ -18,6 +18,15 @@ pub enum Genre {
 }
 
 impl Genre {
+    /// « siodoc/2026/02600010123/fiche-1 »: the document's /ID, and its keyword in the metadata.
+    pub fn identifiant(self, session: u16, numero: Option<&str>) -> String {
+        format!(
+            "siodoc/{session}/{}/{}",
+            numero.unwrap_or("classe"),
+            self.nom_fichier()
+        )
+    }
+
     pub fn nom_fichier(self) -> String {
         match self {
             Genre::TableauSynthese => "tableau-de-synthese".into(),
@@ -38,6 +47,8 @@ pub struct Document {
     pub titre: String,
     /// Author in the PDF metadata: the centre.
     pub auteur: String,
+    /// Stable PDF identifier: the same document always gets the same /ID.
+    pub identifiant: String,
     /// JSON handed to the template as /data.json.
     pub donnees: Vec<u8>,
 }
@@ -115,12 +126,19 @@ pub fn documents(
             nom_prenom(c),
             profil.session
         );
+        let identifiant = Genre::TableauSynthese.identifiant(profil.session, Some(numero));
+        let meta = Meta {
+            titre: &titre,
+            identifiant: &identifiant,
+            annexe: f.annexe.get(option),
+            epreuve: &f.libelle_epreuve(option),
+        };
         let donnees = match referentiel {
             Referentiel::Sio2019(_) => {
-                tableau_2019(classeur, profil, c, option, &realisations, nv, &titre)
+                tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
             }
             Referentiel::Sio2011(_) => {
-                tableau_2011(classeur, profil, c, option, &realisations, nv, &titre)
+                tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
             }
         };
         docs.push(Document {
@@ -132,6 +150,7 @@ pub fn documents(
             candidat: Some(identite.clone()),
             titre,
             auteur: auteur.clone(),
+            identifiant,
             donnees: octets(&donnees),
         });
         for k in [1u8, 2] {
@@ -148,13 +167,30 @@ pub fn documents(
                 nom_prenom(c),
                 profil.session
             );
-            let donnees = fiche(classeur, profil, c, option, r, texte, k, nv, &titre);
+            let identifiant = Genre::Fiche(k).identifiant(profil.session, Some(numero));
+            let meta = Meta {
+                titre: &titre,
+                identifiant: &identifiant,
+                annexe: f.annexe.get(option),
+                epreuve: &f.libelle_epreuve(option),
+            };
+            let (modele, donnees) = match referentiel {
+                Referentiel::Sio2019(_) => (
+                    "fiche-2019.typ",
+                    fiche(classeur, profil, c, option, r, texte, k, nv, &meta),
+                ),
+                Referentiel::Sio2011(_) => (
+                    "fiche-2011.typ",
+                    fiche(classeur, profil, c, option, r, texte, k, nv, &meta),
+                ),
+            };
             docs.push(Document {
                 genre: Genre::Fiche(k),
-                modele: "fiche.typ",
+                modele,
                 candidat: Some(identite.clone()),
                 titre,
                 auteur: auteur.clone(),
+                identifiant,
                 donnees: octets(&donnees),
             });
         }
@@ -169,6 +205,7 @@ pub fn documents(
         candidat: None,
         titre: titre.clone(),
         auteur,
+        identifiant: Genre::SyntheseClasse.identifiant(profil.session, None),
         donnees: octets(&synthese(classeur, profil, diagnostics, &titre, centre)),
     });
     (docs, ecartes)
@@ -224,10 +261,31 @@ pub(crate) fn nom_prenom(c: &Candidat) -> String {
         .to_string()
 }
 
-fn document(titre: &str, classeur: &Classeur, non_valide: bool) -> Value {
+/// What siodoc says of a document for its own use: it goes in the PDF metadata (title,
+/// description, keywords), never on the page, which shows what the official form shows.
+struct Meta<'a> {
+    titre: &'a str,
+    identifiant: &'a str,
+    annexe: &'a str,
+    epreuve: &'a str,
+}
+
+fn document(meta: &Meta, classeur: &Classeur, non_valide: bool) -> Value {
+    let mut mots_cles = vec![meta.annexe, meta.epreuve, meta.identifiant];
+    if non_valide {
+        mots_cles.push("NON VALIDÉ");
+    }
     json!({
-        "titre": titre,
+        "titre": meta.titre,
         "auteur": if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() },
+        "description": format!(
+            "{} — {} — document {}{}",
+            meta.annexe,
+            meta.epreuve,
+            meta.identifiant,
+            if non_valide { " — NON VALIDÉ : le classeur comporte des erreurs pour ce candidat (siodoc verifier)" } else { "" }
+        ),
+        "mots_cles": mots_cles,
         "non_valide": non_valide,
     })
 }
@@ -256,21 +314,21 @@ pub(crate) fn periode_2019(r: &Realisation) -> String {
     }
 }
 
-/// Période as the 2011 tableau asks for it: « MM/AA », or « MM/AA - MM/AA ».
+/// A période split where the 2019 tableau's narrow column breaks it: « du 02/10/24 » over
+/// « au 15/12/24 ».
+fn periode_en_lignes(p: &str) -> Vec<String> {
+    match p.split_once(" au ") {
+        Some((a, b)) => vec![a.to_string(), format!("au {b}")],
+        None if p.is_empty() => Vec::new(),
+        None => vec![p.to_string()],
+    }
+}
+
+/// Période as the 2011 tableau asks for it: one « MM/AA », the month the situation began (the
+/// column holds five characters; the whole période is on the fiche).
 pub(crate) fn periode_2011(r: &Realisation) -> String {
     match r.periode_lue() {
-        Periode::Dates {
-            debut: Some(a),
-            fin: Some(b),
-        } if a.mm_aa() == b.mm_aa() => a.mm_aa(),
-        Periode::Dates {
-            debut: Some(a),
-            fin: Some(b),
-        } => format!("{} - {}", a.mm_aa(), b.mm_aa()),
-        Periode::Dates {
-            debut: Some(a),
-            fin: None,
-        }
+        Periode::Dates { debut: Some(a), .. }
         | Periode::Dates {
             debut: None,
             fin: Some(a),
@@ -306,18 +364,18 @@ fn tableau_2019(
     option: OptionSio,
     realisations: &[&Realisation],
     non_valide: bool,
-    titre: &str,
+    meta: &Meta,
 ) -> Value {
     let r19 = crate::referentiel::sio2019();
     let competences: Vec<_> = r19.bloc1().collect();
     let f = &profil.tableau_synthese;
     json!({
-        "document": document(titre, classeur, non_valide),
+        "document": document(meta, classeur, non_valide),
         "non_valide": non_valide,
         "session": profil.session,
         "titre": f.titre,
-        "epreuve": f.libelle_epreuve(option),
-        "annexe": f.annexe.get(option),
+        // The 2022 template has no URL row.
+        "avec_url": profil.session != 2022,
         "candidat": {
             "nom_prenom": nom_prenom(c),
             "numero": c.numero.texte,
@@ -339,7 +397,7 @@ fn tableau_2019(
                 json!({
                     "intitule": r.intitule.texte,
                     "documents": r.documents.texte,
-                    "periode": periode_2019(r),
+                    "periode": periode_en_lignes(&periode_2019(r)),
                     "coches": competences.iter().map(|k| cochees.contains(&k.code.as_str())).collect::<Vec<_>>(),
                 })
             },
@@ -354,50 +412,33 @@ fn tableau_2011(
     option: OptionSio,
     realisations: &[&Realisation],
     non_valide: bool,
-    titre: &str,
+    meta: &Meta,
 ) -> Value {
     let r11 = crate::referentiel::sio2011();
     let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
-    // Processus bands above the activity columns: (code, title, number of columns).
-    let mut bandes: Vec<(String, String, usize)> = Vec::new();
-    for a in &colonnes {
-        let p = r11
-            .processus_de(a)
-            .map(|p| (p.code.clone(), p.intitule.clone()))
-            .unwrap_or_default();
-        match bandes.last_mut() {
-            Some(b) if b.0 == p.0 => b.2 += 1,
-            _ => bandes.push((p.0, p.1, 1)),
-        }
-    }
-    let f = &profil.tableau_synthese;
-    let centre = &classeur.parametres.centre.texte;
     let so: Vec<_> = r11.situations_obligatoires.iter().collect();
     json!({
-        "document": document(titre, classeur, non_valide),
+        "document": document(meta, classeur, non_valide),
         "non_valide": non_valide,
         "session": profil.session,
-        "titre": f.titre.to_uppercase(),
-        "epreuve": f.libelle_epreuve(option),
-        "annexe": f.annexe.get(option),
         "candidat": { "nom_prenom": nom_prenom(c), "numero": c.numero.texte, "option": option.code() },
-        "centre": centre,
+        "centre": classeur.parametres.centre.texte,
         "formateur": classeur.parametres.formateur.texte,
         "situations_obligatoires": so.iter().map(|s| s.libelle.clone()).collect::<Vec<_>>(),
-        "activites": colonnes.iter().map(|a| json!({
-            "code": a.code,
+        // Each activité column; the sheet draws a medium rule where a sub-domain starts.
+        "activites": colonnes.iter().enumerate().map(|(i, a)| json!({
             "libelle": format!("{} , {}", a.code, a.intitule),
-            "e6": a.epreuve == "E6",
+            "debut_sous_domaine": i == 0 || colonnes[i - 1].domaine != a.domaine,
         })).collect::<Vec<_>>(),
-        "processus": bandes.iter().map(|(code, titre, n)| json!({"code": code, "titre": titre, "colonnes": n})).collect::<Vec<_>>(),
+        // The official titles: capitals without accents, as the sheet prints them.
         "parties": parties(
             realisations,
             [
-                &format!("SITUATIONS VÉCUES EN FORMATION{}", if centre.is_empty() { String::new() } else { format!(" — {}", centre.to_uppercase()) }),
-                "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE PREMIÈRE ANNÉE",
-                "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIÈME ANNÉE",
+                "SITUATIONS VECUES EN FORMATION",
+                "SITUATIONS VECUES OU OBSERVEES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION …",
+                "SITUATIONS VECUES OU OBSERVEES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION …",
             ],
-            [5, 3, 3],
+            [18, 8, 10],
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
                 json!({
@@ -422,7 +463,7 @@ fn fiche(
     texte: Option<&Fiche>,
     k: u8,
     non_valide: bool,
-    titre: &str,
+    meta: &Meta,
 ) -> Value {
     let f = &profil.fiche_descriptive;
     let cochees: Vec<&str> = r.codes_coches().collect();
@@ -448,13 +489,15 @@ fn fiche(
         ),
     };
     json!({
-        "document": document(titre, classeur, non_valide),
+        "document": document(meta, classeur, non_valide),
         "non_valide": non_valide,
-        "referentiel": profil.referentiel.code(),
         "session": profil.session,
         "titre": f.titre,
         "epreuve": f.libelle_epreuve(option),
+        // 2011: « E4 – Conception et maintenance… », without the word « Épreuve ».
+        "epreuve_court": format!("{} – {}", f.epreuve, f.intitule.get(option)),
         "annexe": f.annexe.get(option),
+        "annexe_avant_epreuve": f.annexe_avant_epreuve,
         "numero": k,
         "candidat": { "nom_prenom": nom_prenom(c), "numero": c.numero.texte, "option": option.code() },
         "ponctuelle": epreuve.contains("ponctuel"),
@@ -551,7 +594,13 @@ fn synthese(
         })
         .collect();
     json!({
-        "document": { "titre": titre, "auteur": if centre.is_empty() { "siodoc" } else { centre }, "non_valide": false },
+        "document": {
+            "titre": titre,
+            "auteur": if centre.is_empty() { "siodoc" } else { centre },
+            "description": format!("Synthèse de la classe — document {}", Genre::SyntheseClasse.identifiant(profil.session, None)),
+            "mots_cles": [Genre::SyntheseClasse.identifiant(profil.session, None)],
+            "non_valide": false,
+        },
         "non_valide": false,
         "session": profil.session,
         "referentiel": profil.referentiel.code(),

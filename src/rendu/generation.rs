@@ -68,12 +68,6 @@ pub fn chemins(docs: &[Document], opts: &Options, extension: &str) -> Result<Vec
         .collect()
 }
 
-/// Stable PDF identifier of a document: the same document always gets the same /ID.
-fn identifiant(d: &Document, session: u16) -> String {
-    let qui = d.candidat.as_ref().map_or("classe", |c| c.numero.as_str());
-    format!("siodoc/{session}/{qui}/{}", d.genre.nom_fichier())
-}
-
 /// Renders and writes all documents in parallel.
 pub fn generer(
     moteur: &Moteur,
@@ -179,7 +173,7 @@ fn rendre_lot(
             donnees: &docs[i].donnees,
             titre: &docs[i].titre,
             auteur: &docs[i].auteur,
-            identifiant: identifiant(&docs[i], opts.session),
+            identifiant: docs[i].identifiant.clone(),
         })
         .collect();
     let pdf = OptionsPdf {

@@ -22,7 +22,7 @@ pub type PdfRendu = (Vec<u8>, Vec<String>);
 pub use crate::polices::POLICES;
 
 /// The templates of `templates/`, embedded.
-pub const MODELES: [(&str, &str); 5] = [
+pub const MODELES: [(&str, &str); 6] = [
     ("commun.typ", include_str!("../../templates/commun.typ")),
     (
         "tableau-2019.typ",
@@ -32,7 +32,14 @@ pub const MODELES: [(&str, &str); 5] = [
         "tableau-2011.typ",
         include_str!("../../templates/tableau-2011.typ"),
     ),
-    ("fiche.typ", include_str!("../../templates/fiche.typ")),
+    (
+        "fiche-2019.typ",
+        include_str!("../../templates/fiche-2019.typ"),
+    ),
+    (
+        "fiche-2011.typ",
+        include_str!("../../templates/fiche-2011.typ"),
+    ),
     (
         "synthese-classe.typ",
         include_str!("../../templates/synthese-classe.typ"),
