@@ -93,7 +93,7 @@ fn json_2019_holds_every_competence_and_sub_item() {
     assert_eq!(v["profil"]["fiche_descriptive"]["epreuve"], "E6");
     assert_eq!(
         v["profil"]["fiche_descriptive"]["annexe"]["SISR"],
-        "ANNEXE 9-1-A"
+        "ANNEXE VII-1-A"
     );
 }
 

@@ -451,7 +451,7 @@ fn sessions_map_to_referentiel_and_epreuves() {
     assert_eq!(p.fiche_descriptive.epreuve, "E6");
     assert_eq!(
         p.fiche_descriptive.annexe.get(OptionSio::Slam),
-        "ANNEXE 9-1-B"
+        "ANNEXE VII-1-B"
     );
     assert_eq!(
         p.fiche_descriptive.libelle_epreuve(OptionSio::Slam),
@@ -470,6 +470,102 @@ fn sessions_map_to_referentiel_and_epreuves() {
     assert_eq!(
         p.fiche_descriptive.annexe.get(OptionSio::Sisr),
         "ANNEXE 7-1-A"
+    );
+}
+
+/// official-layouts.md §0: the annex labels of each session and, from 2025, the annex line of
+/// the fiche before its épreuve line.
+#[test]
+fn annex_labels_and_header_order_per_session_2022_to_2027() {
+    let attendus = [
+        (
+            2022,
+            "E4",
+            "ANNEXE 6-1",
+            "E5",
+            "ANNEXE 7-1-A",
+            "ANNEXE 7-1-B",
+            false,
+        ),
+        (
+            2023,
+            "E4",
+            "ANNEXE 6-1",
+            "E5",
+            "ANNEXE 7-1-A",
+            "ANNEXE 7-1-B",
+            false,
+        ),
+        (
+            2024,
+            "E4",
+            "ANNEXE 8-1",
+            "E5",
+            "ANNEXE 9-1-A",
+            "ANNEXE 9-1-B",
+            false,
+        ),
+        (
+            2025,
+            "E5",
+            "ANNEXE 8-1",
+            "E6",
+            "ANNEXE 9-1-A",
+            "ANNEXE 9-1-B",
+            true,
+        ),
+        (
+            2026,
+            "E5",
+            "ANNEXE VI-1",
+            "E6",
+            "ANNEXE VII-1-A",
+            "ANNEXE VII-1-B",
+            true,
+        ),
+        // Nothing published after 2026: its labels are kept, and the note says so.
+        (
+            2027,
+            "E5",
+            "ANNEXE VI-1",
+            "E6",
+            "ANNEXE VII-1-A",
+            "ANNEXE VII-1-B",
+            true,
+        ),
+    ];
+    for (session, e_tableau, a_tableau, e_fiche, a_sisr, a_slam, annexe_d_abord) in attendus {
+        let p = ProfilSession::integre(session).unwrap();
+        assert_eq!(p.tableau_synthese.epreuve, e_tableau, "{session}");
+        assert_eq!(
+            p.tableau_synthese.annexe.get(OptionSio::Sisr),
+            a_tableau,
+            "{session}"
+        );
+        assert_eq!(p.fiche_descriptive.epreuve, e_fiche, "{session}");
+        assert_eq!(
+            p.fiche_descriptive.annexe.get(OptionSio::Sisr),
+            a_sisr,
+            "{session}"
+        );
+        assert_eq!(
+            p.fiche_descriptive.annexe.get(OptionSio::Slam),
+            a_slam,
+            "{session}"
+        );
+        assert_eq!(
+            p.fiche_descriptive.annexe_avant_epreuve, annexe_d_abord,
+            "{session}"
+        );
+    }
+    let grille = ProfilSession::integre(2026).unwrap().grille;
+    assert_eq!(grille.annexe.get(OptionSio::Slam), "ANNEXE VI-3");
+    assert!(
+        ProfilSession::integre(2027)
+            .unwrap()
+            .note
+            .unwrap()
+            .contains("libellés de 2026 repris")
     );
 }
 
@@ -513,7 +609,7 @@ fn profile_override_changes_only_the_given_fields() {
     );
     assert_eq!(
         p.fiche_descriptive.annexe.get(OptionSio::Slam),
-        "ANNEXE 9-1-B"
+        "ANNEXE VII-1-B"
     );
     assert_eq!(p.tableau_synthese, base.tableau_synthese);
 }

@@ -49,6 +49,10 @@ pub struct Document {
     pub auteur: String,
     /// Stable PDF identifier: the same document always gets the same /ID.
     pub identifiant: String,
+    /// Description and keywords of the PDF metadata: what siodoc says of the document for its
+    /// own use (annex label, épreuve, identifier, « NON VALIDÉ »), kept off the page.
+    pub description: String,
+    pub mots_cles: Vec<String>,
     /// JSON handed to the template as /data.json.
     pub donnees: Vec<u8>,
 }
@@ -148,6 +152,8 @@ pub fn documents(
                 Referentiel::Sio2011(_) => "tableau-2011.typ",
             },
             candidat: Some(identite.clone()),
+            description: meta.description(nv),
+            mots_cles: meta.mots_cles(nv),
             titre,
             auteur: auteur.clone(),
             identifiant,
@@ -188,6 +194,8 @@ pub fn documents(
                 genre: Genre::Fiche(k),
                 modele,
                 candidat: Some(identite.clone()),
+                description: meta.description(nv),
+                mots_cles: meta.mots_cles(nv),
                 titre,
                 auteur: auteur.clone(),
                 identifiant,
@@ -199,14 +207,24 @@ pub fn documents(
         "Synthèse de la classe {} — session {}",
         classeur.parametres.classe.texte, profil.session
     );
+    let identifiant = Genre::SyntheseClasse.identifiant(profil.session, None);
+    let session = format!("session {}", profil.session);
+    let meta = Meta {
+        titre: &titre,
+        identifiant: &identifiant,
+        annexe: "Synthèse de la classe",
+        epreuve: &session,
+    };
     docs.push(Document {
         genre: Genre::SyntheseClasse,
         modele: "synthese-classe.typ",
         candidat: None,
         titre: titre.clone(),
         auteur,
-        identifiant: Genre::SyntheseClasse.identifiant(profil.session, None),
-        donnees: octets(&synthese(classeur, profil, diagnostics, &titre, centre)),
+        description: meta.description(false),
+        mots_cles: meta.mots_cles(false),
+        identifiant: identifiant.clone(),
+        donnees: octets(&synthese(classeur, profil, diagnostics, &meta)),
     });
     (docs, ecartes)
 }
@@ -270,22 +288,40 @@ struct Meta<'a> {
     epreuve: &'a str,
 }
 
-fn document(meta: &Meta, classeur: &Classeur, non_valide: bool) -> Value {
-    let mut mots_cles = vec![meta.annexe, meta.epreuve, meta.identifiant];
-    if non_valide {
-        mots_cles.push("NON VALIDÉ");
+impl Meta<'_> {
+    fn description(&self, non_valide: bool) -> String {
+        format!(
+            "{} — {} — document {}{}",
+            self.annexe,
+            self.epreuve,
+            self.identifiant,
+            if non_valide {
+                " — NON VALIDÉ : le classeur comporte des erreurs pour ce candidat (siodoc verifier)"
+            } else {
+                ""
+            }
+        )
     }
+
+    fn mots_cles(&self, non_valide: bool) -> Vec<String> {
+        let mut mots = vec![
+            self.annexe.to_string(),
+            self.epreuve.to_string(),
+            self.identifiant.to_string(),
+        ];
+        if non_valide {
+            mots.push("NON VALIDÉ".into());
+        }
+        mots
+    }
+}
+
+fn document(meta: &Meta, classeur: &Classeur, non_valide: bool) -> Value {
     json!({
         "titre": meta.titre,
         "auteur": if classeur.parametres.centre.est_vide() { "siodoc" } else { classeur.parametres.centre.texte.as_str() },
-        "description": format!(
-            "{} — {} — document {}{}",
-            meta.annexe,
-            meta.epreuve,
-            meta.identifiant,
-            if non_valide { " — NON VALIDÉ : le classeur comporte des erreurs pour ce candidat (siodoc verifier)" } else { "" }
-        ),
-        "mots_cles": mots_cles,
+        "description": meta.description(non_valide),
+        "mots_cles": meta.mots_cles(non_valide),
         "non_valide": non_valide,
     })
 }
@@ -523,9 +559,9 @@ fn synthese(
     classeur: &Classeur,
     profil: &ProfilSession,
     diagnostics: &[Diagnostic],
-    titre: &str,
-    centre: &str,
+    meta: &Meta,
 ) -> Value {
+    let centre = classeur.parametres.centre.texte.as_str();
     let referentiel = profil.referentiel.charger();
     let mut options: Vec<OptionSio> = classeur
         .candidats
@@ -594,13 +630,7 @@ fn synthese(
         })
         .collect();
     json!({
-        "document": {
-            "titre": titre,
-            "auteur": if centre.is_empty() { "siodoc" } else { centre },
-            "description": format!("Synthèse de la classe — document {}", Genre::SyntheseClasse.identifiant(profil.session, None)),
-            "mots_cles": [Genre::SyntheseClasse.identifiant(profil.session, None)],
-            "non_valide": false,
-        },
+        "document": document(meta, classeur, false),
         "non_valide": false,
         "session": profil.session,
         "referentiel": profil.referentiel.code(),

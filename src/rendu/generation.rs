@@ -173,6 +173,8 @@ fn rendre_lot(
             donnees: &docs[i].donnees,
             titre: &docs[i].titre,
             auteur: &docs[i].auteur,
+            description: &docs[i].description,
+            mots_cles: &docs[i].mots_cles,
             identifiant: docs[i].identifiant.clone(),
         })
         .collect();

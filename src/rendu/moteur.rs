@@ -261,6 +261,13 @@ impl Moteur {
                 // PDF/A caps a string at 32 767 bytes: a metadata text never gets near it.
                 info.title = Some(super::formulaires::imprimable(d.titre, 300).into());
                 info.author = vec![super::formulaires::imprimable(d.auteur, 300).into()];
+                // The lot's metadata are the last document's: each gets its own back.
+                info.description = Some(super::formulaires::imprimable(d.description, 600).into());
+                info.keywords = d
+                    .mots_cles
+                    .iter()
+                    .map(|m| super::formulaires::imprimable(m, 300).into())
+                    .collect();
                 let une = PagedDocument::new(pages[debuts[i]..fin].iter().cloned().collect(), info);
                 let opts = OptionsPdf {
                     identifiant: d.identifiant.clone(),
@@ -334,6 +341,8 @@ pub struct DocumentLot<'a> {
     pub donnees: &'a [u8],
     pub titre: &'a str,
     pub auteur: &'a str,
+    pub description: &'a str,
+    pub mots_cles: &'a [String],
     pub identifiant: String,
 }
 

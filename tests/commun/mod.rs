@@ -158,3 +158,4 @@ pub fn siodoc_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_siodoc"))
 }
 pub mod officiel;
+pub mod pdf;
