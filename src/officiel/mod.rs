@@ -8,6 +8,7 @@
 //! [`import`] gathers many files into a class.
 
 pub mod import;
+pub mod mise_en_page;
 pub mod periodes;
 pub mod reperes;
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::classeur::{Candidat, Classeur, Fiche, Modalite, Partie, Periode, Realisation};
 use crate::diagnostic::{Diagnostic, Gravite};
+use crate::officiel::mise_en_page::{points, sio2011 as m11, sio2019 as m19};
 use crate::referentiel::{OptionSio, Referentiel};
 use crate::session::ProfilSession;
 
@@ -411,7 +412,7 @@ fn tableau_2019(
         "session": profil.session,
         "titre": f.titre,
         // The 2022 template has no URL row.
-        "avec_url": profil.session != 2022,
+        "avec_url": m19::avec_url(profil.session),
         "candidat": {
             "nom_prenom": nom_prenom(c),
             "numero": c.numero.texte,
@@ -420,14 +421,22 @@ fn tableau_2019(
         },
         "centre": classeur.parametres.centre.texte,
         "competences": competences.iter().map(|k| json!({"code": k.code, "intitule": k.intitule, "sous_items": k.sous_items})).collect::<Vec<_>>(),
+        "gabarit": {
+            "colonnes": m19::LARGEURS.map(points),
+            "hauteurs": {
+                "titre": m19::HAUTEUR_TITRE,
+                "identite": m19::HAUTEUR_IDENTITE,
+                "noms": m19::HAUTEUR_NOMS,
+                "items": m19::HAUTEUR_ITEMS,
+                "bande": m19::HAUTEUR_BANDE,
+                "ligne": m19::HAUTEUR_LIGNE,
+                "espace": m19::HAUTEUR_ESPACE,
+            },
+        },
         "parties": parties(
             realisations,
-            [
-                "Réalisation en cours de formation",
-                "Réalisations en milieu professionnel en cours de première année",
-                "Réalisations en milieu professionnel en cours de seconde année",
-            ],
-            [10, 7, 7],
+            m19::TITRES_PARTIES,
+            m19::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
                 json!({
@@ -466,15 +475,27 @@ fn tableau_2011(
             "libelle": format!("{} , {}", a.code, a.intitule),
             "debut_sous_domaine": i == 0 || colonnes[i - 1].domaine != a.domaine,
         })).collect::<Vec<_>>(),
-        // The official titles: capitals without accents, as the sheet prints them.
+        "gabarit": {
+            "situation": points(m11::LARGEUR_SITUATION),
+            "so": points(m11::LARGEUR_SO),
+            "periode": points(m11::LARGEUR_PERIODE),
+            "activite": points(m11::LARGEUR_ACTIVITE),
+            "hauteurs": {
+                "titre": m11::HAUTEUR_TITRE,
+                "bande": m11::HAUTEUR_BANDE,
+                "tetes": m11::HAUTEUR_TETES,
+                "ligne": m11::HAUTEUR_LIGNE,
+                "pied": m11::HAUTEUR_PIED,
+            },
+            "parts_ligne_2": m11::PARTS_LIGNE_2,
+            "vert": m11::VERT,
+            "rose": m11::ROSE,
+            "bleu": m11::BLEU,
+        },
         "parties": parties(
             realisations,
-            [
-                "SITUATIONS VECUES EN FORMATION",
-                "SITUATIONS VECUES OU OBSERVEES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION …",
-                "SITUATIONS VECUES OU OBSERVEES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION …",
-            ],
-            [18, 8, 10],
+            m11::TITRES_PARTIES,
+            m11::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
                 json!({
