@@ -84,14 +84,18 @@ fn tableau_2019_official_layout_filled() {
     );
     assert_eq!(
         (texte(&f, 3, 6).as_str(), texte(&f, 3, 7).as_str()),
-        ("☒ SISR", "☐ SLAM")
+        ("☒ SISR", "▢ SLAM")
     );
     assert_eq!(
         texte(&f, 4, 0),
         "Adresse URL du portfolio : https://portfolio.exemple.fr/lea-martin"
     );
     assert_eq!(texte(&f, 5, 2), "Gérer le patrimoine informatique");
-    assert!(texte(&f, 6, 2).starts_with("▸ Recenser et identifier les ressources numériques\n"));
+    assert!(texte(&f, 6, 2).starts_with("▸Recenser et identifier les ressources numériques\n"));
+    assert!(
+        texte(&f, 5, 0).starts_with("Compétences mises en œuvre\n")
+            && texte(&f, 5, 0).ends_with("\nRéalisations professionnelles (intitulé et liste des documents et productions associés)")
+    );
     assert_eq!(texte(&f, 7, 0), "Réalisation en cours de formation");
 
     // Each réalisation on its partie's rows, its ticks under its compétences (C–H).
@@ -151,7 +155,24 @@ fn tableau_2011_grid_of_the_option() {
         "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS - SESSION 2020 - TABLEAU DE SYNTHESE"
     );
     assert_eq!(texte(&f, 1, 0), "NOM et Prénom du candidat : MARTIN Léa");
-    assert_eq!(texte(&f, 1, 15), "Option SISR");
+    // Row 2: name, option and N° side by side, the option about 58 % of the way across.
+    let option = (0..60).find(|&c| texte(&f, 1, c) == "Option SISR").unwrap();
+    assert!(
+        (20..=26).contains(&option),
+        "colonne de l'option : {option}"
+    );
+    let titres: Vec<String> = (0..f.height() as u32)
+        .map(|l| texte(&f, l, 0))
+        .filter(|t| t.starts_with("SITUATIONS"))
+        .collect();
+    assert_eq!(
+        titres,
+        [
+            "SITUATIONS VECUES EN FORMATION",
+            "SITUATIONS VECUES OU OBSERVEES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION …",
+            "SITUATIONS VECUES OU OBSERVEES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION …",
+        ]
+    );
     assert_eq!(texte(&f, 2, 1), "Situations obligatoires");
     assert_eq!(texte(&f, 3, 5), "Période (sous la forme MM/AA)");
     // 4 SO + période + 48 activity columns after A.
@@ -326,4 +347,54 @@ fn libreoffice_prints_the_tableau_on_one_page() {
     )
     .unwrap();
     assert!(texte.contains("MARTIN Léa"), "{texte}");
+}
+
+/// The sheet XML of the first worksheet and the workbook XML of an XLSX.
+fn xml_de(xlsx: &Path) -> (String, String) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut lire = |nom: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(nom).unwrap(), &mut s).unwrap();
+        s
+    };
+    (lire("xl/worksheets/sheet1.xml"), lire("xl/workbook.xml"))
+}
+
+/// The row heights, print setup and rules of the official 2019 sheet (official-layouts.md §1).
+#[test]
+fn tableau_2019_rows_print_setup_and_rules_as_the_official() {
+    let dir = commun::temp();
+    let classeur = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/classe-2026.xlsx");
+    generer(&classeur, &dir.path().join("s"), &["--formats", "xlsx"]);
+    let martin = dossier(&dir.path().join("s"), "BTS SIO 26", "MARTIN_");
+    let (feuille, classeur_xml) = xml_de(&martin.join("tableau-de-synthese.xlsx"));
+    let hauteur = |ligne: u32| -> f64 {
+        let debut = feuille.find(&format!("<row r=\"{ligne}\"")).unwrap();
+        let row = &feuille[debut..debut + feuille[debut..].find('>').unwrap()];
+        let ht = row.find("ht=\"").unwrap() + 4;
+        row[ht..].split('"').next().unwrap().parse().unwrap()
+    };
+    // Heights are stored to the pixel (40 pt → 39.75).
+    let environ =
+        |l: u32, h: f64| assert!((hauteur(l) - h).abs() < 0.5, "ligne {l} : {}", hauteur(l));
+    for l in 3..=5 {
+        environ(l, 40.0);
+    }
+    environ(6, 90.0);
+    environ(7, 325.0);
+    // The ten formation rows, of equal height, and the seven of each year.
+    for l in (9..=18).chain(20..=26).chain(28..=34) {
+        environ(l, 40.0);
+    }
+    assert!(
+        classeur_xml.contains("'Tableau de synthèse Épreuve E5'!$A$1:$H$35"),
+        "{classeur_xml}"
+    );
+    assert!(
+        feuille.contains("fitToHeight=\"1\"") || feuille.contains("<pageSetUpPr fitToPage=\"1\"/>")
+    );
+    assert!(
+        feuille.contains("horizontalCentered=\"1\"") && feuille.contains("verticalCentered=\"1\"")
+    );
+    assert!(feuille.contains("left=\"0.197\""), "marges de 0,5 cm");
 }

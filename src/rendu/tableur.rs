@@ -79,6 +79,26 @@ pub fn tableau(
     wb.save_to_buffer()
 }
 
+/// A format framed on each side with its own weight: the official sheets draw a medium frame
+/// around each block and thin rules inside.
+fn cadre(
+    f: &Format,
+    haut: FormatBorder,
+    bas: FormatBorder,
+    gauche: FormatBorder,
+    droite: FormatBorder,
+) -> Format {
+    f.clone()
+        .set_border_top(haut)
+        .set_border_bottom(bas)
+        .set_border_left(gauche)
+        .set_border_right(droite)
+}
+
+const FIN: FormatBorder = FormatBorder::Thin;
+const MOYEN: FormatBorder = FormatBorder::Medium;
+const AUCUN: FormatBorder = FormatBorder::None;
+
 fn tableau_2019(
     ws: &mut Worksheet,
     classeur: &Classeur,
@@ -87,25 +107,18 @@ fn tableau_2019(
     option: OptionSio,
     realisations: &[&Realisation],
 ) -> Result<(), XlsxError> {
+    use crate::officiel::mise_en_page::sio2019 as m;
     let r19 = crate::referentiel::sio2019();
     let competences: Vec<_> = r19.bloc1().collect();
-    let bord = FormatBorder::Thin;
+    for (col, w) in m::LARGEURS.iter().enumerate() {
+        ws.set_column_width(col as u16, *w)?;
+    }
+    // Rows 1–2: no borders, 20 pt bold.
     let titre = format()
         .set_bold()
         .set_font_size(20)
         .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(bord);
-    let entete = format()
-        .set_bold()
-        .set_font_size(18)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Medium);
-    ws.set_column_width(0, 70.4)?;
-    ws.set_column_width(1, 10.9)?;
-    for col in 2..8 {
-        ws.set_column_width(col, 18.7)?;
-    }
+        .set_align(FormatAlign::VerticalCenter);
     ws.merge_range(
         0,
         0,
@@ -116,13 +129,24 @@ fn tableau_2019(
     )?;
     ws.merge_range(0, 6, 0, 7, &format!("SESSION {}", profil.session), &titre)?;
     ws.merge_range(1, 0, 1, 7, &profil.tableau_synthese.titre, &titre)?;
+    ws.set_row_height(0, m::HAUTEUR_TITRE)?;
+    ws.set_row_height(1, m::HAUTEUR_TITRE)?;
+
+    // Rows 3–5: 18 pt bold, left, framed by a medium line; values after their labels.
+    let avec_url = m::avec_url(profil.session);
+    let ident = format()
+        .set_bold()
+        .set_font_size(18)
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::VerticalCenter);
+    let bas_centre = if avec_url { FIN } else { MOYEN };
     ws.merge_range(
         2,
         0,
         2,
         4,
         &format!("NOM et prénom : {}", nom_prenom(c)),
-        &entete,
+        &cadre(&ident, MOYEN, FIN, MOYEN, FIN),
     )?;
     ws.merge_range(
         2,
@@ -130,7 +154,7 @@ fn tableau_2019(
         2,
         7,
         &format!("N° candidat : {}", c.numero.texte),
-        &entete,
+        &cadre(&ident, MOYEN, FIN, FIN, MOYEN),
     )?;
     ws.merge_range(
         3,
@@ -138,59 +162,82 @@ fn tableau_2019(
         3,
         4,
         &format!("Centre de formation : {}", classeur.parametres.centre.texte),
-        &entete,
+        &cadre(&ident, FIN, bas_centre, MOYEN, FIN),
     )?;
-    ws.write_string_with_format(3, 5, "Option :", &entete)?;
+    // No rules between « Option : » and its two boxes.
+    ws.write_string_with_format(
+        3,
+        5,
+        "Option :",
+        &cadre(&ident, FIN, bas_centre, FIN, AUCUN),
+    )?;
     ws.write_string_with_format(
         3,
         6,
         format!("{} SISR", case(option == OptionSio::Sisr)),
-        &entete,
+        &cadre(&ident, FIN, bas_centre, AUCUN, AUCUN),
     )?;
     ws.write_string_with_format(
         3,
         7,
         format!("{} SLAM", case(option == OptionSio::Slam)),
-        &entete,
+        &cadre(&ident, FIN, bas_centre, AUCUN, MOYEN),
     )?;
-    ws.merge_range(
-        4,
-        0,
-        4,
-        7,
-        &format!("Adresse URL du portfolio : {}", c.portfolio.texte),
-        &entete,
-    )?;
-    for l in 0..5 {
-        ws.set_row_height(l, 30)?;
+    let mut ligne = 4u32;
+    if avec_url {
+        ws.merge_range(
+            4,
+            0,
+            4,
+            7,
+            &format!("Adresse URL du portfolio : {}", c.portfolio.texte),
+            &cadre(&ident, FIN, MOYEN, MOYEN, MOYEN),
+        )?;
+        ligne = 5;
     }
-    // The diagonal cell: one label top right, the other bottom left, as the official file does.
-    let diagonale = format()
-        .set_bold()
-        .set_italic()
-        .set_font_size(12)
-        .set_text_wrap()
-        .set_border(bord)
-        .set_border_diagonal(bord)
-        .set_border_diagonal_type(FormatDiagonalBorder::BorderDown);
+    for l in 2..ligne {
+        ws.set_row_height(l, m::HAUTEUR_IDENTITE)?;
+    }
+
+    // Rows 6–7: the diagonal cell, the rotated Période head, the compétences and their items.
+    let (noms, items) = (ligne, ligne + 1);
+    let diagonale = cadre(
+        &format()
+            .set_bold()
+            .set_italic()
+            .set_font_size(12)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border_diagonal(FIN)
+            .set_border_diagonal_type(FormatDiagonalBorder::BorderDown),
+        MOYEN,
+        MOYEN,
+        MOYEN,
+        FIN,
+    );
     let texte_diagonale = format!(
-        "{:>90}{}Réalisations professionnelles (intitulé et liste des documents et productions associés)",
-        "Compétences mises en œuvre",
+        "Compétences mises en œuvre{}Réalisations professionnelles (intitulé et liste des documents et productions associés)",
         "\n".repeat(22)
     );
-    ws.merge_range(5, 0, 6, 0, &texte_diagonale, &diagonale)?;
-    let tourne = format()
-        .set_bold()
-        .set_font_size(12)
-        .set_rotation(90)
-        .set_text_wrap()
-        .set_border(bord)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
+    ws.merge_range(noms, 0, items, 0, &texte_diagonale, &diagonale)?;
+    let tourne = cadre(
+        &format()
+            .set_bold()
+            .set_font_size(12)
+            .set_rotation(90)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        MOYEN,
+        MOYEN,
+        FIN,
+        FIN,
+    );
     ws.merge_range(
-        5,
+        noms,
         1,
-        6,
+        items,
         1,
         "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)",
         &tourne,
@@ -199,99 +246,125 @@ fn tableau_2019(
         .set_bold()
         .set_font_size(12)
         .set_text_wrap()
-        .set_border(bord)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let items = format()
+    let sous_items = format()
         .set_font_size(10)
         .set_rotation(90)
         .set_text_wrap()
-        .set_border(bord)
+        .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     for (i, k) in competences.iter().enumerate() {
         let col = 2 + i as u16;
-        ws.write_string_with_format(5, col, &k.intitule, &nom_comp)?;
+        let droite = if col == 7 { MOYEN } else { FIN };
+        ws.write_string_with_format(
+            noms,
+            col,
+            &k.intitule,
+            &cadre(&nom_comp, MOYEN, FIN, FIN, droite),
+        )?;
         let liste = k
             .sous_items
             .iter()
-            .map(|s| format!("▸ {s}"))
+            .map(|s| format!("▸{s}"))
             .collect::<Vec<_>>()
             .join("\n");
-        ws.write_string_with_format(6, col, &liste, &items)?;
+        ws.write_string_with_format(
+            items,
+            col,
+            &liste,
+            &cadre(&sous_items, FIN, MOYEN, FIN, droite),
+        )?;
     }
-    ws.set_row_height(5, 75)?;
-    ws.set_row_height(6, 325)?;
+    ws.set_row_height(noms, m::HAUTEUR_NOMS)?;
+    ws.set_row_height(items, m::HAUTEUR_ITEMS)?;
+    ligne = items + 1;
 
-    let section = format()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center)
-        .set_border(bord);
+    // The parts: title row, then one row per réalisation, at least the template's rows.
+    let section = cadre(
+        &format()
+            .set_bold()
+            .set_font_size(14)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        MOYEN,
+        FIN,
+        MOYEN,
+        MOYEN,
+    );
     let intitule = format()
         .set_bold()
         .set_font_size(11)
         .set_text_wrap()
-        .set_border(bord)
         .set_align(FormatAlign::VerticalCenter);
     let periode = format()
         .set_bold()
         .set_font_size(11)
+        .set_shrink()
         .set_text_wrap()
-        .set_border(bord)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     let coche = format()
-        .set_bold()
         .set_font_size(16)
-        .set_border(bord)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let titres = [
-        "Réalisation en cours de formation",
-        "Réalisations en milieu professionnel en cours de première année",
-        "Réalisations en milieu professionnel en cours de seconde année",
-    ];
-    let mut ligne = 7u32;
-    for (p, (partie, minimum)) in Partie::TOUTES.iter().zip([10usize, 7, 7]).enumerate() {
-        ws.merge_range(ligne, 0, ligne, 7, titres[p], &section)?;
+    for (p, partie) in Partie::TOUTES.iter().enumerate() {
+        ws.merge_range(ligne, 0, ligne, 7, m::TITRES_PARTIES[p], &section)?;
+        ws.set_row_height(ligne, m::HAUTEUR_BANDE)?;
         ligne += 1;
         let de_la_partie: Vec<&&Realisation> = realisations
             .iter()
             .filter(|r| r.partie() == Some(*partie))
             .collect();
         // The template's rows, plus one per réalisation beyond them: never truncated.
-        for i in 0..de_la_partie.len().max(minimum) {
-            match de_la_partie.get(i) {
-                Some(r) => {
-                    let texte = intitule_et_documents(r);
-                    ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
-                    ws.write_string_with_format(ligne, 1, periode_2019(r), &periode)?;
-                    let cochees: Vec<&str> = r.codes_coches().collect();
-                    for (j, k) in competences.iter().enumerate() {
-                        let marque = if cochees.contains(&k.code.as_str()) {
-                            "X"
-                        } else {
-                            ""
-                        };
-                        ws.write_string_with_format(ligne, 2 + j as u16, marque, &coche)?;
-                    }
-                }
-                None => {
-                    for col in 0..8 {
-                        ws.write_blank(ligne, col, &intitule)?;
-                    }
-                }
+        let n = de_la_partie.len().max(m::LIGNES_PARTIES[p]);
+        for i in 0..n {
+            let bas = if i + 1 == n { MOYEN } else { FIN };
+            let bord = |col: u16| {
+                let gauche = if col == 0 { MOYEN } else { FIN };
+                let droite = if col == 7 { MOYEN } else { FIN };
+                (FIN, bas, gauche, droite)
+            };
+            let avec = |f: &Format, col: u16| {
+                let (h, b, g, d) = bord(col);
+                cadre(f, h, b, g, d)
+            };
+            let r = de_la_partie.get(i);
+            let texte = r.map(|r| intitule_et_documents(r)).unwrap_or_default();
+            ws.write_string_with_format(ligne, 0, &texte, &avec(&intitule, 0))?;
+            let p19 = r.map(|r| periode_2019(r)).unwrap_or_default();
+            ws.write_string_with_format(ligne, 1, &p19, &avec(&periode, 1))?;
+            let cochees: Vec<&str> = r.map(|r| r.codes_coches().collect()).unwrap_or_default();
+            for (j, k) in competences.iter().enumerate() {
+                let col = 2 + j as u16;
+                let marque = if cochees.contains(&k.code.as_str()) {
+                    "X"
+                } else {
+                    ""
+                };
+                ws.write_string_with_format(ligne, col, marque, &avec(&coche, col))?;
             }
-            ws.set_row_height(ligne, 45)?;
+            // A long title makes its row taller, as a spreadsheet's automatic height would.
+            let lignes_texte = texte
+                .lines()
+                .map(|l| l.chars().count().div_ceil(62).max(1))
+                .sum::<usize>();
+            ws.set_row_height(
+                ligne,
+                m::HAUTEUR_LIGNE.max(lignes_texte as f64 * 13.0 + 4.0),
+            )?;
             ligne += 1;
         }
     }
+    // Row 35: the spacer that ends the print area.
+    ws.set_row_height(ligne, m::HAUTEUR_ESPACE)?;
     ws.set_paper_size(9);
     ws.set_portrait();
-    ws.set_margins(0.2, 0.2, 0.2, 0.2, 0.1, 0.1);
+    // 0.5 cm on every side, no header or footer.
+    ws.set_margins(0.197, 0.197, 0.197, 0.197, 0.0, 0.0);
     ws.set_print_center_horizontally(true);
     ws.set_print_center_vertically(true);
-    ws.set_print_area(0, 0, ligne - 1, 7)?;
+    ws.set_print_area(0, 0, ligne, 7)?;
     ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }
@@ -304,26 +377,40 @@ fn tableau_2011(
     option: OptionSio,
     realisations: &[&Realisation],
 ) -> Result<(), XlsxError> {
+    use crate::officiel::mise_en_page::sio2011 as m;
     let r11 = crate::referentiel::sio2011();
     let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
     let derniere = 5 + colonnes.len() as u16;
-    let bord = FormatBorder::Thin;
-    let vert = Color::RGB(0xAFD095);
-    let rouge = Color::RGB(0xFFA6A6);
-    let bleu = Color::RGB(0xB4C7DC);
-    ws.set_column_width(0, 70.4)?;
+    let rgb =
+        |(r, g, b): (u8, u8, u8)| Color::RGB(u32::from(r) << 16 | u32::from(g) << 8 | u32::from(b));
+    let (vert, rose, bleu) = (rgb(m::VERT), rgb(m::ROSE), rgb(m::BLEU));
+    ws.set_column_width(0, m::LARGEUR_SITUATION)?;
     for col in 1..5 {
-        ws.set_column_width(col, 6.6)?;
+        ws.set_column_width(col, m::LARGEUR_SO)?;
     }
-    ws.set_column_width(5, 10.7)?;
+    ws.set_column_width(5, m::LARGEUR_PERIODE)?;
     for col in 6..=derniere {
-        ws.set_column_width(col, 3.4)?;
+        ws.set_column_width(col, m::LARGEUR_ACTIVITE)?;
     }
+    // A medium rule on the left of the first activité of each sub-domain.
+    let gauche_de = |col: u16| -> FormatBorder {
+        let i = col as usize;
+        if col < 6 || i - 6 >= colonnes.len() {
+            return FIN;
+        }
+        if i == 6 || colonnes[i - 7].domaine != colonnes[i - 6].domaine {
+            MOYEN
+        } else {
+            FIN
+        }
+    };
+    let avec = |f: &Format, col: u16| cadre(f, FIN, FIN, gauche_de(col), FIN);
+
     let titre = format()
         .set_bold()
         .set_font_size(18)
         .set_align(FormatAlign::Center)
-        .set_border(bord);
+        .set_align(FormatAlign::VerticalCenter);
     ws.merge_range(
         0,
         0,
@@ -335,38 +422,77 @@ fn tableau_2011(
         ),
         &titre,
     )?;
-    let gras12 = format().set_bold().set_font_size(12).set_border(bord);
+    // Row 2, no borders: name (about 58 % of the width), option (21 %, 18 pt), N° (21 %).
+    let largeurs: Vec<f64> = (0..=derniere)
+        .map(|col| match col {
+            0 => m::LARGEUR_SITUATION,
+            1..=4 => m::LARGEUR_SO,
+            5 => m::LARGEUR_PERIODE,
+            _ => m::LARGEUR_ACTIVITE,
+        })
+        .collect();
+    let total: f64 = largeurs.iter().sum();
+    let mut cumul = 0.0;
+    let mut coupes = Vec::new();
+    for (col, w) in largeurs.iter().enumerate() {
+        cumul += w;
+        if coupes.len() < 2
+            && cumul >= total * (m::PARTS_LIGNE_2[0] + coupes.len() as f64 * m::PARTS_LIGNE_2[1])
+        {
+            coupes.push(col as u16);
+        }
+    }
+    let (fin_nom, fin_option) = (
+        coupes.first().copied().unwrap_or(14),
+        coupes.get(1).copied().unwrap_or(30),
+    );
+    let gras12 = format()
+        .set_bold()
+        .set_font_size(12)
+        .set_align(FormatAlign::VerticalCenter);
     ws.merge_range(
         1,
         0,
         1,
-        14,
+        fin_nom,
         &format!("NOM et Prénom du candidat : {}", nom_prenom(c)),
         &gras12,
     )?;
     ws.merge_range(
         1,
-        15,
+        fin_nom + 1,
         1,
-        30,
+        fin_option,
         &format!("Option {}", option.code()),
-        &gras12.clone().set_align(FormatAlign::Center),
+        &format()
+            .set_bold()
+            .set_font_size(18)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
     )?;
     ws.merge_range(
         1,
-        31,
+        fin_option + 1,
         1,
         derniere,
         &format!("N° du candidat : {}", c.numero.texte),
         &gras12,
     )?;
+    ws.set_row_height(0, m::HAUTEUR_TITRE)?;
+    ws.set_row_height(1, m::HAUTEUR_TITRE)?;
+
     let bande = |fond: Color| {
-        format()
-            .set_bold()
-            .set_font_size(10)
-            .set_align(FormatAlign::Center)
-            .set_border(bord)
-            .set_background_color(fond)
+        cadre(
+            &format()
+                .set_bold()
+                .set_font_size(10)
+                .set_align(FormatAlign::Center)
+                .set_background_color(fond),
+            FIN,
+            FIN,
+            FIN,
+            FIN,
+        )
     };
     ws.merge_range(2, 1, 2, 4, "Situations obligatoires", &bande(vert))?;
     ws.merge_range(
@@ -375,82 +501,72 @@ fn tableau_2011(
         2,
         derniere,
         "Compétences mises en œuvre",
-        &bande(rouge),
+        &bande(rose),
     )?;
+    ws.set_row_height(2, m::HAUTEUR_BANDE)?;
     let tourne = |fond: Option<Color>, gras: bool| {
         let mut f = format()
             .set_font_size(10)
             .set_rotation(90)
             .set_text_wrap()
-            .set_border(bord)
             .set_align(FormatAlign::VerticalCenter);
         if gras {
-            f = f.set_bold();
+            f = f.set_bold().set_align(FormatAlign::Center);
         }
         match fond {
             Some(c) => f.set_background_color(c),
             None => f,
         }
     };
-    ws.write_string_with_format(
-        3,
-        0,
-        "Situation professionnelle (intitulé et liste des documents et productions associés)",
-        &format()
-            .set_bold()
-            .set_font_size(11)
-            .set_text_wrap()
-            .set_border(bord)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
-    )?;
+    ws.write_string_with_format(3, 0,
+        "Situation professionnelle\n      (intitulé et liste des documents et productions associés)",
+        &cadre(&format().set_bold().set_italic().set_font_size(12).set_text_wrap().set_align(FormatAlign::VerticalCenter), FIN, FIN, FIN, FIN))?;
     for (i, so) in r11.situations_obligatoires.iter().enumerate() {
-        ws.write_string_with_format(3, 1 + i as u16, &so.libelle, &tourne(Some(vert), false))?;
+        ws.write_string_with_format(
+            3,
+            1 + i as u16,
+            &so.libelle,
+            &avec(&tourne(Some(vert), false), 1),
+        )?;
     }
     ws.write_string_with_format(
         3,
         5,
         "Période (sous la forme MM/AA)",
-        &tourne(Some(rouge), true),
+        &avec(&tourne(Some(rose), true), 5),
     )?;
     for (i, a) in colonnes.iter().enumerate() {
-        let fond = (a.epreuve == "E6").then_some(Color::RGB(0xC8C8C8));
+        let col = 6 + i as u16;
         ws.write_string_with_format(
             3,
-            6 + i as u16,
+            col,
             format!("{} , {}", a.code, a.intitule),
-            &tourne(fond, false),
+            &avec(&tourne(None, false), col),
         )?;
     }
-    ws.set_row_height(3, 410)?;
-    let section = format()
-        .set_bold()
-        .set_font_size(11)
-        .set_border(bord)
-        .set_background_color(bleu);
+    ws.set_row_height(3, m::HAUTEUR_TETES)?;
+
+    let section = cadre(
+        &format()
+            .set_bold()
+            .set_font_size(11)
+            .set_align(FormatAlign::Center)
+            .set_background_color(bleu),
+        FIN,
+        FIN,
+        FIN,
+        FIN,
+    );
     let intitule = format()
         .set_bold()
         .set_font_size(11)
         .set_text_wrap()
-        .set_border(bord);
+        .set_align(FormatAlign::VerticalCenter);
     let coche = format()
         .set_bold()
         .set_font_size(11)
-        .set_border(bord)
-        .set_align(FormatAlign::Center);
-    let centre = classeur.parametres.centre.texte.to_uppercase();
-    let titres = [
-        format!(
-            "SITUATIONS VÉCUES EN FORMATION{}",
-            if centre.is_empty() {
-                String::new()
-            } else {
-                format!(" — {centre}")
-            }
-        ),
-        "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE PREMIERE ANNEE DANS L'ORGANISATION".to_string(),
-        "SITUATIONS VÉCUES OU OBSERVÉES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION".to_string(),
-    ];
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
     let so: Vec<&str> = r11
         .situations_obligatoires
         .iter()
@@ -458,34 +574,52 @@ fn tableau_2011(
         .collect();
     let mut ligne = 4u32;
     for (p, partie) in Partie::TOUTES.iter().enumerate() {
-        ws.merge_range(ligne, 0, ligne, derniere, &titres[p], &section)?;
+        ws.merge_range(ligne, 0, ligne, derniere, m::TITRES_PARTIES[p], &section)?;
+        ws.set_row_height(ligne, m::HAUTEUR_BANDE)?;
         ligne += 1;
-        for r in realisations.iter().filter(|r| r.partie() == Some(*partie)) {
-            let texte = intitule_et_documents(r);
-            ws.write_string_with_format(ligne, 0, &texte, &intitule)?;
-            let cochees: Vec<&str> = r.codes_coches().collect();
+        let de_la_partie: Vec<&&Realisation> = realisations
+            .iter()
+            .filter(|r| r.partie() == Some(*partie))
+            .collect();
+        for i in 0..de_la_partie.len().max(m::LIGNES_PARTIES[p]) {
+            let r = de_la_partie.get(i);
+            let texte = r.map(|r| intitule_et_documents(r)).unwrap_or_default();
+            ws.write_string_with_format(ligne, 0, &texte, &avec(&intitule, 0))?;
+            let cochees: Vec<&str> = r.map(|r| r.codes_coches().collect()).unwrap_or_default();
             for (i, code) in so.iter().enumerate() {
+                let col = 1 + i as u16;
+                let marque = if cochees.contains(code) { "X" } else { "" };
                 ws.write_string_with_format(
                     ligne,
-                    1 + i as u16,
-                    if cochees.contains(code) { "X" } else { "" },
-                    &coche,
+                    col,
+                    marque,
+                    &avec(&coche.clone().set_background_color(vert), col),
                 )?;
             }
-            ws.write_string_with_format(ligne, 5, periode_2011(r), &coche)?;
+            let p11 = r.map(|r| periode_2011(r)).unwrap_or_default();
+            ws.write_string_with_format(
+                ligne,
+                5,
+                &p11,
+                &avec(&coche.clone().set_shrink().set_background_color(rose), 5),
+            )?;
             for (i, a) in colonnes.iter().enumerate() {
-                ws.write_string_with_format(
-                    ligne,
-                    6 + i as u16,
-                    if cochees.contains(&a.code.as_str()) {
-                        "X"
-                    } else {
-                        ""
-                    },
-                    &coche,
-                )?;
+                let col = 6 + i as u16;
+                let marque = if cochees.contains(&a.code.as_str()) {
+                    "X"
+                } else {
+                    ""
+                };
+                ws.write_string_with_format(ligne, col, marque, &avec(&coche, col))?;
             }
-            ws.set_row_height(ligne, 30)?;
+            let lignes_texte = texte
+                .lines()
+                .map(|l| l.chars().count().div_ceil(62).max(1))
+                .sum::<usize>();
+            ws.set_row_height(
+                ligne,
+                m::HAUTEUR_LIGNE.max(lignes_texte as f64 * 13.0 + 2.0),
+            )?;
             ligne += 1;
         }
     }
@@ -496,30 +630,28 @@ fn tableau_2011(
             t.to_string()
         }
     };
-    ws.merge_range(
-        ligne,
-        0,
-        ligne,
-        derniere,
+    // The formateur's attestation: bold, no box, no « Signature » label.
+    ws.merge_range(ligne, 0, ligne, derniere,
         &format!(
             "Je soussigné-e {}, formatrice (formateur) au centre de formation {}, certifie que le candidat (la candidate) a bien effectué en formation les activités et missions présentées dans ce tableau.",
             vide(&classeur.parametres.formateur.texte),
             vide(&classeur.parametres.centre.texte)
         ),
-        &format().set_font_size(11).set_text_wrap().set_border(bord),
-    )?;
-    ws.set_row_height(ligne, 40)?;
+        &format().set_bold().set_font_size(11).set_text_wrap().set_align(FormatAlign::VerticalCenter))?;
+    ws.set_row_height(ligne, m::HAUTEUR_PIED)?;
     ws.set_paper_size(8);
     ws.set_landscape();
-    ws.set_margins(0.2, 0.2, 0.2, 0.2, 0.1, 0.1);
+    ws.set_margins(0.394, 0.394, 0.394, 0.394, 0.0, 0.0);
     ws.set_print_center_horizontally(true);
+    ws.set_print_center_vertically(true);
     ws.set_print_area(0, 0, ligne, derniere)?;
     ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }
 
+/// The official spreadsheet's box: ▢ (U+25A2), ticked by replacing it with ☒.
 fn case(coche: bool) -> &'static str {
-    if coche { "☒" } else { "☐" }
+    if coche { "☒" } else { "▢" }
 }
 
 /// The class workbook: per option a candidates × items grid, the gaps, every réalisation
