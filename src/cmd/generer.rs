@@ -56,6 +56,12 @@ pub struct Args {
     )]
     formats: String,
 
+    /// Fichiers d'impression de la classe (dossier impression/) pour une impression recto
+    /// verso : une page blanche suit chaque document d'un nombre impair de pages, pour que
+    /// chaque candidat commence sur un recto.
+    #[arg(long)]
+    recto_verso: bool,
+
     /// Dossier de modèles Typst qui remplacent ceux de siodoc (voir siodoc modeles exporter).
     #[arg(long, value_name = "DOSSIER")]
     modeles: Option<PathBuf>,
@@ -175,6 +181,21 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let mut bilan =
         generation::generer(&moteur, &a_rendre, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
+    if pdf {
+        match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso) {
+            Ok(faits) => {
+                for (chemin, n) in faits {
+                    eprintln!("Impression : {} ({n} documents)", chemin.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("ÉCHEC fichiers d'impression : {e}");
+                bilan
+                    .echecs
+                    .push((PathBuf::from(generation::DOSSIER_IMPRESSION), e));
+            }
+        }
+    }
     if xlsx {
         let tableurs =
             generation::generer_tableurs(classeur, profil, &chargement.diagnostics, &docs, &opts)

@@ -345,3 +345,70 @@ pub fn ecrire_index(
     )?;
     Ok(relatif)
 }
+
+/// Where the print-ready class files go, inside the class folder.
+pub const DOSSIER_IMPRESSION: &str = "impression";
+
+/// The print-ready class files: `<classe>/impression/tableaux-de-synthese.pdf` and
+/// `fiches.pdf`, each every candidate's PDF of that kind in class order, merged from the files
+/// just written (a candidate whose document failed is absent, as the run already said).
+/// Returns the files written and, for each kind, how many documents it holds.
+pub fn ecrire_impression(
+    docs: &[Document],
+    opts: &Options,
+    ecrits: &[PathBuf],
+    recto_verso: bool,
+) -> Result<Vec<(PathBuf, usize)>, String> {
+    use super::formulaires::Genre;
+    use super::impression::{Assemblage, assembler};
+    let chemins = chemins(docs, opts, "pdf")?;
+    let date = (
+        u16::try_from(opts.date.year().unwrap_or(2000)).unwrap_or(2000),
+        opts.date.month().unwrap_or(1),
+        opts.date.day().unwrap_or(1),
+    );
+    let auteur = docs.first().map_or("siodoc", |d| d.auteur.as_str());
+    let mut faits = Vec::new();
+    for (nom, titre, du_genre) in [
+        (
+            "tableaux-de-synthese.pdf",
+            "Tableaux de synthèse",
+            (|g| g == Genre::TableauSynthese) as fn(Genre) -> bool,
+        ),
+        ("fiches.pdf", "Fiches descriptives", |g| {
+            matches!(g, Genre::Fiche(_))
+        }),
+    ] {
+        let mut parts = Vec::new();
+        for (d, chemin) in docs.iter().zip(&chemins) {
+            if du_genre(d.genre) && ecrits.contains(chemin) {
+                let octets = crate::entree::lire(&opts.sortie.join(chemin), 256 << 20)
+                    .map_err(|e| e.to_string())?;
+                parts.push(octets);
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let titre = format!(
+            "{titre} — classe {} — session {}",
+            opts.classe, opts.session
+        );
+        let octets = assembler(
+            &parts,
+            &Assemblage {
+                titre: &titre,
+                auteur,
+                date,
+                recto_verso,
+            },
+        )
+        .map_err(|e| format!("{nom} : {e}"))?;
+        let relatif = Path::new(&assainir(opts.classe))
+            .join(DOSSIER_IMPRESSION)
+            .join(nom);
+        ecrire(&opts.sortie.join(&relatif), &octets)?;
+        faits.push((relatif, parts.len()));
+    }
+    Ok(faits)
+}

@@ -4,6 +4,7 @@
 
 pub mod formulaires;
 pub mod generation;
+pub mod impression;
 pub mod moteur;
 pub mod nommage;
 pub mod tableur;
