@@ -50,10 +50,12 @@ fn fichiers(dossier: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// The documents' PDFs, without the print-ready class files (tests/mise_en_page.rs).
 fn pdfs(dossier: &Path) -> Vec<PathBuf> {
     fichiers(dossier)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .filter(|p| !p.parent().is_some_and(|d| d.ends_with("impression")))
         .collect()
 }
 
@@ -72,9 +74,9 @@ fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
     );
     let tous = fichiers(&sortie);
     assert_eq!(pdfs(&sortie).len(), 14 * 3 + 1);
-    // Next to the PDFs: each candidate's tableau as XLSX, the class workbook, and the index
-    // the archive stage reads.
-    assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1 + 1);
+    // Next to the PDFs: each candidate's tableau as XLSX, the class workbook, the index the
+    // archive stage reads, and the two print-ready class files.
+    assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1 + 1 + 2);
     let index: serde_json::Value = serde_json::from_slice(
         &std::fs::read(sortie.join("BTS SIO 26/siodoc-index.json")).unwrap(),
     )
@@ -264,7 +266,7 @@ fn same_workbook_twice_gives_identical_bytes() {
     assert!(generer(&classeur, &a, &[]).status.success());
     assert!(generer(&classeur, &b, &[]).status.success());
     let (fa, fb) = (fichiers(&a), fichiers(&b));
-    assert_eq!(fa.len(), 59);
+    assert_eq!(fa.len(), 61, "documents, index et fichiers d'impression");
     for (x, y) in fa.iter().zip(&fb) {
         assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
         assert!(
@@ -299,7 +301,7 @@ fn hostile_text_is_printed_literally_and_names_stay_inside() {
     assert_eq!(dehors.len(), 2, "{dehors:?}");
     assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
     let tous = fichiers(&sortie);
-    assert_eq!(tous.len(), 59);
+    assert_eq!(tous.len(), 61);
     let racine_sortie = sortie.canonicalize().unwrap();
     for p in &tous {
         assert!(

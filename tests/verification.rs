@@ -362,6 +362,27 @@ fn fiche_candidat_inconnu() {
     assert_eq!(t.diagnostics(), un("fiche-candidat-inconnu", &cellule));
 }
 
+/// The 2011 fiche has no « Description des ressources » field: a text there is printed nowhere.
+#[test]
+fn champ_hors_formulaire_in_2011_only() {
+    let mut t = Tables::exemple(2020);
+    let cellule = t.set(
+        "Fiches",
+        2,
+        "Ressources documentaires, matérielles et logicielles",
+        "Deux serveurs",
+    );
+    assert_eq!(t.diagnostics(), un("champ-hors-formulaire", &cellule));
+    let mut t = t26();
+    t.set(
+        "Fiches",
+        2,
+        "Ressources documentaires, matérielles et logicielles",
+        "Deux serveurs",
+    );
+    assert!(t.diagnostics().is_empty());
+}
+
 #[test]
 fn fiche_sans_texte() {
     let mut t = t26();

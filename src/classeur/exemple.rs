@@ -231,7 +231,11 @@ pub fn classe_de_taille(
                      Résultat attendu : un service opérationnel et documenté.",
                     intitule.to_lowercase()
                 ),
-                ressources: "Documentation des éditeurs ; deux serveurs virtualisés ; poste de travail sous Linux et Windows.".into(),
+                // The 2011 fiche has no such field (official-layouts.md §3).
+                ressources: match referentiel {
+                    Referentiel::Sio2019(_) => "Documentation des éditeurs ; deux serveurs virtualisés ; poste de travail sous Linux et Windows.".into(),
+                    Referentiel::Sio2011(_) => String::new(),
+                },
                 acces: format!("Portfolio, rubrique « Réalisations » : https://portfolio.exemple.fr/{}", i + 1),
                 descriptif: format!(
                     "Contexte : {intitule}.\n\nÉtapes : analyse du besoin, maquette, mise en œuvre, tests, \

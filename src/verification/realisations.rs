@@ -209,7 +209,7 @@ pub fn verifier(
         }
         sortie.extend(d_ligne.into_iter().map(|x| x.pour(n)));
     }
-    fiches(classeur, sortie);
+    fiches(classeur, referentiel, sortie);
 }
 
 /// Whether an item is a column of the option's tableau (2011) or of its fiche (2019 bloc 2).
@@ -273,9 +273,24 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
 }
 
 /// Rows of `Fiches` taken one at a time.
-fn fiches(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
+fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>) {
     for f in &classeur.fiches {
         let n = f.candidat.texte.as_str();
+        // The 2011 fiche (annexe IV-1) has no « Description des ressources » field: a text
+        // written there would be printed nowhere.
+        if matches!(referentiel, Referentiel::Sio2011(_)) && !f.ressources.est_vide() {
+            d.push(
+                Diagnostic::avertissement(
+                    "champ-hors-formulaire",
+                    f.ressources.cellule.clone(),
+                    "la fiche descriptive de situation professionnelle (E4, annexe IV-1) n'a pas de champ \
+                     « Description des ressources documentaires, matérielles et logicielles utilisées » : \
+                     ce texte ne sera imprimé sur aucun document ; reportez-le dans les conditions de \
+                     réalisation ou dans le descriptif",
+                )
+                .pour(n),
+            );
+        }
         super::erreurs_formule(
             [
                 &f.candidat,
