@@ -549,3 +549,53 @@ fn print_ready_class_files_hold_every_candidate_in_order_as_pdf_a() {
     let index = std::fs::read_to_string(classe.join("siodoc-index.json")).unwrap();
     assert!(!index.contains("impression/"));
 }
+
+/// A long title wraps and makes its row taller, never cut; a fiche whose candidate wrote a lot
+/// goes on to a second recto page with the same rows, its verso after.
+#[test]
+fn long_texts_wrap_and_grow_never_cut() {
+    let mut t = Tables::exemple(2026);
+    let numero = t.get("Candidats", 2, "N° candidat");
+    let mots_longs: Vec<String> = (0..60).map(|i| format!("mot{i}")).collect();
+    let intitule = format!("Intitulé très long {}", mots_longs.join(" "));
+    let l = t.realisation(&numero, 0);
+    t.set("Réalisations", l, "Intitulé", &intitule);
+    let paragraphe: Vec<String> = (0..230).map(|i| format!("ressource{i}")).collect();
+    let ressources = paragraphe.join(" ");
+    t.set(
+        "Fiches",
+        2,
+        "Ressources documentaires, matérielles et logicielles",
+        &ressources,
+    );
+    let dir = commun::temp();
+    let classeur = dir.path().join("classe.xlsx");
+    t.ecrire_xlsx(&classeur);
+    let sortie = dir.path().join("s");
+    generer(&classeur, &sortie, &["--formats", "pdf"]);
+    let dossier = dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_");
+    let tableau = dossier.join("tableau-de-synthese.pdf");
+    assert_eq!(pages(&tableau), 1);
+    assert!(texte(&tableau).contains(&intitule), "intitulé coupé");
+    // Its row is taller than the next one, the ordinary 40 pt.
+    let m = mots(&tableau);
+    let debut = mot(&m, "Intitulé très long").y;
+    let suivante = mot(&m, "Déploiement d'un annuaire").y;
+    let apres = mot(&m, "Supervision du parc avec Zabbix").y;
+    assert!(
+        suivante - debut > 1.5 * (apres - suivante),
+        "ligne non agrandie"
+    );
+
+    let fiche = dossier.join("fiche-1.pdf");
+    let n = pages(&fiche);
+    assert_eq!(n, 3, "deux pages de recto et le verso");
+    // Every word is there (the footnotes of the first page come between its two halves).
+    let tout: Vec<String> = mots(&fiche).into_iter().map(|w| w.texte).collect();
+    for p in &paragraphe {
+        assert!(tout.contains(p), "« {p} » coupé");
+    }
+    // The second recto page goes on with the same rows, then the verso has its own header.
+    assert!(texte_page(&fiche, 2).contains("Modalités d’accès aux productions³"));
+    assert!(texte_page(&fiche, 3).contains("(verso, éventuellement pages suivantes)"));
+}
