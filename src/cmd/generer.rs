@@ -10,6 +10,7 @@ use siodoc::chargement::charger;
 use siodoc::rendu::generation::{self, Avancement, Options};
 use siodoc::rendu::moteur::{Moteur, standards_pdf};
 use siodoc::rendu::nommage::{MOTIF_DEFAUT, Nommage};
+use siodoc::rendu::officiel::{ModeleOfficiel, pdf as pdf_libreoffice};
 use siodoc::rendu::{date_des_documents, formulaires};
 
 #[derive(clap::Args)]
@@ -62,6 +63,16 @@ pub struct Args {
     #[arg(long)]
     recto_verso: bool,
 
+    /// Le tableau de synthèse de la circulaire elle-même (XLSX, XLSM ou ODS) : chaque candidat
+    /// reçoit une copie de ce fichier remplie à ses repères, à la place de la réplique XLSX.
+    #[arg(long, value_name = "FICHIER")]
+    modele_officiel: Option<PathBuf>,
+
+    /// Avec --modele-officiel : imprime aussi chaque copie remplie en PDF avec LibreOffice
+    /// (tableau-de-synthese-officiel.pdf), si LibreOffice est installé.
+    #[arg(long)]
+    pdf_officiel: bool,
+
     /// Dossier de modèles Typst qui remplacent ceux de siodoc (voir siodoc modeles exporter).
     #[arg(long, value_name = "DOSSIER")]
     modeles: Option<PathBuf>,
@@ -98,6 +109,18 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     );
     let standards =
         standards_pdf(&args.pdf_standard).map_err(|m| invalide(format!("--pdf-standard : {m}")))?;
+    if args.modele_officiel.is_some() && !xlsx {
+        return Err(invalide(
+            "--modele-officiel remplit le tableur de la circulaire : gardez xlsx dans --formats"
+                .into(),
+        ));
+    }
+    if args.pdf_officiel && args.modele_officiel.is_none() {
+        return Err(invalide(
+            "--pdf-officiel imprime les copies remplies du modèle officiel : passez aussi --modele-officiel FICHIER"
+                .into(),
+        ));
+    }
     // Folders named on the command line are checked before any work.
     match &args.exporter_sources {
         Some(dossier) => siodoc::fichier::preparer_dossier(dossier, "--exporter-sources")?,
@@ -129,6 +152,24 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         );
         return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
     }
+    // The official template is read, and its landmarks found, before anything is written.
+    let officiel = match &args.modele_officiel {
+        Some(chemin) => {
+            let mut options: Vec<_> = classeur
+                .candidats
+                .iter()
+                .filter_map(|c| c.option())
+                .collect();
+            options.sort();
+            options.dedup();
+            let m = ModeleOfficiel::charger(chemin, profil.referentiel, &options)?;
+            for a in &m.avertissements {
+                eprintln!("avertissement : {a}");
+            }
+            Some(m)
+        }
+        None => None,
+    };
     let (docs, ecartes) =
         formulaires::documents(classeur, profil, &chargement.diagnostics, args.forcer);
     for e in &ecartes {
@@ -197,12 +238,28 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
     }
     if xlsx {
-        let tableurs =
-            generation::generer_tableurs(classeur, profil, &chargement.diagnostics, &docs, &opts)
-                .map_err(invalide)?;
+        let tableurs = generation::generer_tableurs(
+            classeur,
+            profil,
+            &chargement.diagnostics,
+            &docs,
+            &opts,
+            officiel.as_ref(),
+        )
+        .map_err(invalide)?;
         for (chemin, e) in &tableurs.echecs {
             eprintln!("ÉCHEC {} : {e}", chemin.display());
         }
+        if let Some(m) = &officiel {
+            eprintln!(
+                "Tableaux de synthèse écrits dans des copies de « {} » (une par candidat).",
+                m.chemin.display()
+            );
+        }
+        if args.pdf_officiel {
+            pdf_officiels(&args.sortie, &tableurs.ecrits, &mut bilan);
+        }
+        bilan.avertissements.extend(tableurs.avertissements);
         bilan.ecrits.extend(tableurs.ecrits);
         bilan.echecs.extend(tableurs.echecs);
     }
@@ -210,7 +267,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         eprintln!("ÉCHEC index des documents : {e}");
     }
     for (chemin, a) in &bilan.avertissements {
-        eprintln!("avertissement de mise en page, {} : {a}", chemin.display());
+        eprintln!("avertissement, {} : {a}", chemin.display());
     }
     let candidats = docs
         .iter()
@@ -239,4 +296,41 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--pdf-officiel`: each filled copy printed by LibreOffice, next to it, when LibreOffice is
+/// installed; otherwise said, and nothing else done.
+fn pdf_officiels(sortie: &std::path::Path, ecrits: &[PathBuf], bilan: &mut generation::Bilan) {
+    let Some(programme) = pdf_libreoffice::soffice() else {
+        eprintln!(
+            "--pdf-officiel : LibreOffice (soffice) n'est pas installé sur cette machine, aucun PDF des copies \
+             officielles n'est produit ; installez-le (apt-get install -y libreoffice-calc-nogui) ou imprimez \
+             les copies depuis votre tableur"
+        );
+        return;
+    };
+    let fichiers: Vec<(PathBuf, PathBuf)> = ecrits
+        .iter()
+        .filter(|c| c.file_stem().is_some_and(|s| s == "tableau-de-synthese"))
+        .map(|c| {
+            (
+                sortie.join(c),
+                sortie.join(c.with_file_name("tableau-de-synthese-officiel.pdf")),
+            )
+        })
+        .collect();
+    eprintln!(
+        "Impression par LibreOffice de {} copies officielles…",
+        fichiers.len()
+    );
+    for (pdf, r) in pdf_libreoffice::convertir(&programme, &fichiers) {
+        let relatif = pdf.strip_prefix(sortie).map(PathBuf::from).unwrap_or(pdf);
+        match r {
+            Ok(()) => bilan.ecrits.push(relatif),
+            Err(e) => {
+                eprintln!("ÉCHEC {} : {e}", relatif.display());
+                bilan.echecs.push((relatif, e));
+            }
+        }
+    }
 }

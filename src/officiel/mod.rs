@@ -10,6 +10,7 @@
 pub mod import;
 pub mod mise_en_page;
 pub mod periodes;
+pub mod plan;
 pub mod reperes;
 
 use crate::classeur::apparence::Apparence;
@@ -500,14 +501,19 @@ pub fn lire(feuilles: &[Feuille]) -> Result<TableauLu, String> {
     Err(pas_un_tableau(feuilles))
 }
 
-/// What to say of a file that is no official tableau.
-fn pas_un_tableau(feuilles: &[Feuille]) -> String {
-    let noms: Vec<String> = feuilles.iter().map(|f| format!("« {} »", f.nom)).collect();
-    if feuilles.iter().any(|f| {
+/// Whether the sheets are siodoc's class workbook (its sheet names), not a candidate's tableau.
+pub fn est_un_classeur_de_classe(feuilles: &[Feuille]) -> bool {
+    feuilles.iter().any(|f| {
         crate::classeur::schema::FEUILLES
             .iter()
             .any(|s| normaliser(s) == normaliser(&f.nom))
-    }) {
+    })
+}
+
+/// What to say of a file that is no official tableau.
+fn pas_un_tableau(feuilles: &[Feuille]) -> String {
+    let noms: Vec<String> = feuilles.iter().map(|f| format!("« {} »", f.nom)).collect();
+    if est_un_classeur_de_classe(feuilles) {
         return "c'est un classeur de classe de siodoc, pas le tableau de synthèse d'un candidat ; passez-le \
                 directement à siodoc verifier ou siodoc generer"
             .into();

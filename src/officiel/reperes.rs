@@ -112,6 +112,25 @@ pub fn apres_libelle(texte: &str, longueur: usize) -> String {
     String::new()
 }
 
+/// A landmark cell's text with `valeur` typed after its label, as the circulaire asks
+/// (« NOM et prénom : MARTIN Léa »): whatever followed the label is replaced.
+pub fn avec_valeur(texte: &str, valeur: &str) -> String {
+    let libelle = match repere(texte) {
+        Some((_, ancienne)) if !ancienne.is_empty() => texte
+            .trim_end()
+            .strip_suffix(ancienne.as_str())
+            .unwrap_or(texte)
+            .trim_end()
+            .to_string(),
+        _ => texte.trim_end().to_string(),
+    };
+    if valeur.is_empty() {
+        libelle
+    } else {
+        format!("{libelle} {valeur}")
+    }
+}
+
 /// Trims what separates a label from its value: spaces, colons, dashes, zero-width and no-break
 /// spaces.
 pub fn nettoyer_valeur(texte: &str) -> String {
@@ -228,6 +247,23 @@ mod tests {
             Some((Repere::NomPrenom, "DUPONT Jean".into()))
         );
         assert_eq!(repere("Mise en place d'un serveur"), None);
+    }
+
+    #[test]
+    fn values_go_after_their_labels() {
+        assert_eq!(
+            avec_valeur("NOM et prénom : ", "MARTIN Léa"),
+            "NOM et prénom : MARTIN Léa"
+        );
+        assert_eq!(avec_valeur("SESSION 20xx", "2026"), "SESSION 2026");
+        assert_eq!(
+            avec_valeur("N° candidat : 0123", "0456"),
+            "N° candidat : 0456"
+        );
+        assert_eq!(
+            avec_valeur("Adresse URL du portfolio :", ""),
+            "Adresse URL du portfolio :"
+        );
     }
 
     #[test]

@@ -256,10 +256,15 @@ pub fn generer_tableurs(
     diagnostics: &[crate::diagnostic::Diagnostic],
     docs: &[Document],
     opts: &Options,
+    officiel: Option<&super::officiel::ModeleOfficiel>,
 ) -> Result<Bilan, String> {
     use rayon::prelude::*;
-    let chemins = chemins(docs, opts, "xlsx")?;
-    let mut travaux: Vec<(PathBuf, Result<Vec<u8>, String>)> = docs
+    // With --modele-officiel, each candidate's copy of the circulaire's file (same extension)
+    // takes the place of the replica.
+    let extension = officiel.map_or("xlsx", |o| o.extension.as_str());
+    let chemins = chemins(docs, opts, extension)?;
+    type Travail = (PathBuf, Result<Vec<u8>, String>, Vec<String>);
+    let mut travaux: Vec<Travail> = docs
         .par_iter()
         .zip(chemins.par_iter())
         .filter(|(d, _)| d.genre == super::formulaires::Genre::TableauSynthese)
@@ -270,18 +275,35 @@ pub fn generer_tableurs(
                 .iter()
                 .find(|c| c.numero.texte == identite.numero)?;
             let option = c.option()?;
-            let octets = super::tableur::tableau(classeur, profil, c, option)
-                .map_err(|e| format!("classeur impossible à produire : {e}"));
-            Some((chemin.clone(), octets))
+            Some(match officiel {
+                Some(o) => match o.remplir(classeur, profil.session, c, option) {
+                    Ok((octets, avertissements)) => (chemin.clone(), Ok(octets), avertissements),
+                    Err(e) => (
+                        chemin.clone(),
+                        Err(format!("modèle officiel impossible à remplir : {e}")),
+                        Vec::new(),
+                    ),
+                },
+                None => (
+                    chemin.clone(),
+                    super::tableur::tableau(classeur, profil, c, option)
+                        .map_err(|e| format!("classeur impossible à produire : {e}")),
+                    Vec::new(),
+                ),
+            })
         })
         .collect();
     travaux.push((
         Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx"),
         super::tableur::classe(classeur, profil, diagnostics)
             .map_err(|e| format!("classeur impossible à produire : {e}")),
+        Vec::new(),
     ));
     let mut bilan = Bilan::default();
-    for (chemin, octets) in travaux {
+    for (chemin, octets, avertissements) in travaux {
+        bilan
+            .avertissements
+            .extend(avertissements.into_iter().map(|a| (chemin.clone(), a)));
         match octets.and_then(|o| ecrire(&opts.sortie.join(&chemin), &o)) {
             Ok(()) => bilan.ecrits.push(chemin),
             Err(e) => bilan.echecs.push((chemin, e)),
@@ -312,7 +334,7 @@ pub fn ecrire_index(
     profil: &crate::session::ProfilSession,
 ) -> Result<PathBuf, String> {
     let mut entrees = Vec::new();
-    for extension in ["pdf", "xlsx"] {
+    for extension in ["pdf", "xlsx", "xlsm", "ods"] {
         for (d, chemin) in docs.iter().zip(chemins(docs, opts, extension)?) {
             if ecrits.contains(&chemin) {
                 entrees.push(EntreeIndex {

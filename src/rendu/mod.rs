@@ -7,6 +7,7 @@ pub mod generation;
 pub mod impression;
 pub mod moteur;
 pub mod nommage;
+pub mod officiel;
 pub mod tableur;
 
 use chrono::{Datelike, NaiveDate};

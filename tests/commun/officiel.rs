@@ -381,3 +381,159 @@ impl Grille2011 {
         wb.save(chemin).unwrap();
     }
 }
+
+/// A blank 2019 tableau as the circulaire ships it (official-layouts.md §1): merges, borders,
+/// row heights, print area A1:H35 on one page, a second sheet and a defined name, so that a
+/// test can check a filled copy keeps all of it. `sans_url`: the 2022 template.
+pub fn modele_vierge_2019(chemin: &Path, session: &str, sans_url: bool) {
+    let Referentiel::Sio2019(r) = ReferentielId::Sio2019.charger() else {
+        unreachable!()
+    };
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let feuille = "Tableau de synthèse Épreuve E5";
+    ws.set_name(feuille).unwrap();
+    let base = Format::new().set_font_name("Arial");
+    let titre = base
+        .clone()
+        .set_bold()
+        .set_font_size(20)
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    let ident = base
+        .clone()
+        .set_bold()
+        .set_font_size(18)
+        .set_border(FormatBorder::Thin)
+        .set_border_left(FormatBorder::Medium);
+    let fin = base.clone().set_border(FormatBorder::Thin);
+    ws.set_column_width(0, 70.4).unwrap();
+    ws.set_column_width(1, 10.8).unwrap();
+    ws.set_column_range_width(2, 7, 18.7).unwrap();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        5,
+        "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS",
+        &titre,
+    )
+    .unwrap();
+    ws.merge_range(0, 6, 0, 7, session, &titre).unwrap();
+    ws.merge_range(
+        1,
+        0,
+        1,
+        7,
+        "Tableau de synthèse des réalisations professionnelles",
+        &titre,
+    )
+    .unwrap();
+    ws.merge_range(2, 0, 2, 4, "NOM et prénom : ", &ident)
+        .unwrap();
+    ws.merge_range(2, 5, 2, 7, "N° candidat : ", &ident)
+        .unwrap();
+    ws.merge_range(3, 0, 3, 4, "Centre de formation : ", &ident)
+        .unwrap();
+    ws.write_with_format(3, 5, "Option : ", &ident).unwrap();
+    ws.write_with_format(3, 6, "▢ SISR", &ident).unwrap();
+    ws.write_with_format(3, 7, "▢ SLAM", &ident).unwrap();
+    let mut l = 4;
+    if !sans_url {
+        ws.merge_range(4, 0, 4, 7, "Adresse URL du portfolio : ", &ident)
+            .unwrap();
+        l = 5;
+    }
+    for k in 2..l {
+        ws.set_row_height(k, 40).unwrap();
+    }
+    let diagonale = fin
+        .clone()
+        .set_bold()
+        .set_italic()
+        .set_font_size(12)
+        .set_text_wrap()
+        .set_border_diagonal(FormatBorder::Thin)
+        .set_border_diagonal_type(FormatDiagonalBorder::BorderDown);
+    ws.merge_range(
+        l,
+        0,
+        l + 1,
+        0,
+        &format!(
+            "Compétences mises en œuvre{}Réalisations professionnelles (intitulé et liste des documents et productions associés)",
+            "\n".repeat(22)
+        ),
+        &diagonale,
+    )
+    .unwrap();
+    ws.merge_range(
+        l,
+        1,
+        l + 1,
+        1,
+        "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)",
+        &fin.clone().set_bold().set_rotation(90),
+    )
+    .unwrap();
+    for (j, c) in r.bloc1().enumerate() {
+        ws.write_with_format(
+            l,
+            2 + j as u16,
+            c.intitule.as_str(),
+            &fin.clone().set_bold().set_text_wrap(),
+        )
+        .unwrap();
+        let items: Vec<String> = c.sous_items.iter().map(|s| format!("▸{s}")).collect();
+        ws.write_with_format(
+            l + 1,
+            2 + j as u16,
+            items.join("\n"),
+            &fin.clone().set_rotation(90).set_text_wrap(),
+        )
+        .unwrap();
+    }
+    ws.set_row_height(l, 90).unwrap();
+    ws.set_row_height(l + 1, 325).unwrap();
+    let mut l = l + 2;
+    let bande = base
+        .clone()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(rust_xlsxwriter::FormatAlign::Center)
+        .set_border(FormatBorder::Medium);
+    let corps = fin.clone().set_bold().set_font_size(11).set_text_wrap();
+    for (i, n) in [10u32, 7, 7].iter().enumerate() {
+        let titres = [
+            "Réalisation en cours de formation",
+            "Réalisations en milieu professionnel en cours de première année",
+            "Réalisations en milieu professionnel en cours de seconde année",
+        ];
+        ws.merge_range(l, 0, l, 7, titres[i], &bande).unwrap();
+        ws.set_row_height(l, 18).unwrap();
+        l += 1;
+        for _ in 0..*n {
+            for c in 0..8 {
+                ws.write_blank(l, c, &corps).unwrap();
+            }
+            ws.set_row_height(l, 40).unwrap();
+            l += 1;
+        }
+    }
+    ws.set_row_height(l, 18).unwrap();
+    ws.set_paper_size(9);
+    ws.set_portrait();
+    ws.set_margins(0.197, 0.197, 0.197, 0.197, 0.0, 0.0);
+    ws.set_print_center_horizontally(true);
+    ws.set_print_center_vertically(true);
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_area(0, 0, l, 7).unwrap();
+    // What the circulaire adds around the form: a notice sheet and a name.
+    let notice = wb.add_worksheet();
+    notice.set_name("Notice").unwrap();
+    notice
+        .write(0, 0, "Remplir une ligne par réalisation.")
+        .unwrap();
+    wb.define_name("Periode_modele", &format!("='{feuille}'!$B$9:$B$34"))
+        .unwrap();
+    wb.save(chemin).unwrap();
+}

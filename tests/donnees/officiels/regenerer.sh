@@ -6,5 +6,7 @@ cd "$(dirname "$0")"
 cargo test --release --test importer -- --ignored ecrire_les_fixtures
 soffice --headless --convert-to ods --outdir . martin.xlsx >/dev/null
 soffice --headless --convert-to xls --outdir . bernard.xlsx dubois.xlsx >/dev/null
-rm -f martin.xlsx bernard.xlsx dubois.xlsx
+cargo test --release --test modele_officiel -- --ignored ecrire_le_modele_vierge
+soffice --headless --convert-to ods --outdir . modele-vierge-2026.xlsx >/dev/null
+rm -f martin.xlsx bernard.xlsx dubois.xlsx modele-vierge-2026.xlsx
 ls -l
