@@ -217,6 +217,15 @@ pub(super) fn echapper(s: &str) -> String {
     o
 }
 
+/// The style of a column (`<col min max style>`, 1-based columns), if it has one.
+fn style_de_colonne(avant: &str, colonne: usize) -> Option<String> {
+    balises(avant, "col").into_iter().find_map(|b| {
+        let min: usize = attribut(&b, "min")?.parse().ok()?;
+        let max: usize = attribut(&b, "max")?.parse().ok()?;
+        (min..=max).contains(&(colonne + 1)).then(|| attribut(&b, "style")).flatten()
+    })
+}
+
 /// « C12 » → (row 12, column 2).
 fn lire_ref(r: &str) -> Option<(usize, usize)> {
     let lettres: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
@@ -438,10 +447,12 @@ impl Feuille {
                     break;
                 }
                 Event::Start(e) if e.local_name().into_inner() == "row" => {
-                    courante = Some(Ligne::de(&e)?);
+                    let precedente = lignes.last().map_or(0, |l: &Ligne| l.numero);
+                    courante = Some(Ligne::de(&e, precedente)?);
                 }
                 Event::Empty(e) if e.local_name().into_inner() == "row" => {
-                    lignes.push(Ligne::de(&e)?);
+                    let precedente = lignes.last().map_or(0, |l: &Ligne| l.numero);
+                    lignes.push(Ligne::de(&e, precedente)?);
                 }
                 Event::End(e) if e.local_name().into_inner() == "row" => {
                     if let Some(l) = courante.take() {
@@ -449,7 +460,8 @@ impl Feuille {
                     }
                 }
                 Event::Start(e) if e.local_name().into_inner() == "c" => {
-                    let (colonne, attributs) = attributs_cellule(&e)?;
+                    let suivante = courante.as_ref().and_then(|l| l.cellules.last()).map_or(0, |c| c.colonne + 1);
+                    let (colonne, attributs) = attributs_cellule(&e, suivante)?;
                     let span = reader
                         .read_to_end(e.name())
                         .map_err(|e| illisible(e.to_string()))?;
@@ -463,7 +475,8 @@ impl Feuille {
                     }
                 }
                 Event::Empty(e) if e.local_name().into_inner() == "c" => {
-                    let (colonne, attributs) = attributs_cellule(&e)?;
+                    let suivante = courante.as_ref().and_then(|l| l.cellules.last()).map_or(0, |c| c.colonne + 1);
+                    let (colonne, attributs) = attributs_cellule(&e, suivante)?;
                     if let Some(l) = courante.as_mut() {
                         l.cellules.push(Cellule {
                             colonne,
@@ -628,15 +641,21 @@ impl Feuille {
                 c.contenu = contenu;
             }
             autre => {
+                // A cell the template does not write takes the style its row or column has.
+                let style = l
+                    .attributs
+                    .iter()
+                    .any(|(k, v)| k == "customFormat" && (v == "1" || v == "true"))
+                    .then(|| l.attributs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()))
+                    .flatten()
+                    .or_else(|| style_de_colonne(&self.avant, colonne));
+                let mut attributs = Vec::new();
+                if let Some(s) = style {
+                    attributs.push(("s".into(), s));
+                }
+                attributs.push(("t".into(), "inlineStr".into()));
                 let i = autre.unwrap_or(l.cellules.len());
-                l.cellules.insert(
-                    i,
-                    Cellule {
-                        colonne,
-                        attributs: vec![("t".into(), "inlineStr".into())],
-                        contenu,
-                    },
-                );
+                l.cellules.insert(i, Cellule { colonne, attributs, contenu });
             }
         }
     }
@@ -714,7 +733,9 @@ impl Feuille {
 }
 
 impl Ligne {
-    fn de(e: &quick_xml::events::BytesStart) -> Result<Ligne, String> {
+    /// A row from its start tag; without `r`, it is the row after `precedente` (the schema
+    /// allows rows and cells to be numbered implicitly).
+    fn de(e: &quick_xml::events::BytesStart, precedente: usize) -> Result<Ligne, String> {
         let mut numero = 0;
         let mut attributs = Vec::new();
         for a in e.attributes().flatten() {
@@ -729,7 +750,7 @@ impl Ligne {
             }
         }
         if numero == 0 {
-            return Err("ligne sans numéro (attribut r) : modèle non pris en charge".into());
+            numero = precedente + 1;
         }
         Ok(Ligne {
             numero,
@@ -741,6 +762,7 @@ impl Ligne {
 
 fn attributs_cellule(
     e: &quick_xml::events::BytesStart,
+    suivante: usize,
 ) -> Result<(usize, Vec<(String, String)>), String> {
     let mut colonne = None;
     let mut attributs = Vec::new();
@@ -753,9 +775,7 @@ fn attributs_cellule(
             attributs.push((k, v));
         }
     }
-    let colonne =
-        colonne.ok_or("cellule sans référence (attribut r) : modèle non pris en charge")?;
-    Ok((colonne, attributs))
+    Ok((colonne.unwrap_or(suivante), attributs))
 }
 
 #[cfg(test)]
@@ -771,6 +791,19 @@ mod tests {
         assert_eq!(decaler_refs("$30:$31", 26, 2), "$32:$33");
         assert_eq!(decaler_refs("A26", 26, 2), "A26");
         assert_eq!(decaler_refs("SUM(A1)", 0, 1), "SUM(A2)");
+    }
+
+    #[test]
+    fn implicit_row_and_cell_numbers_and_styles_of_new_cells() {
+        let xml = r#"<worksheet><cols><col min="1" max="1" width="70" style="7"/></cols><sheetData><row><c t="s"><v>0</v></c><c s="3"/></row><row r="3" s="5" customFormat="1"/></sheetData></worksheet>"#;
+        let mut f = Feuille::lire(xml).unwrap();
+        f.ecrire(1, 1, "B1");
+        f.ecrire(3, 2, "C3");
+        f.ecrire(4, 0, "A4");
+        assert_eq!(
+            f.ecrire_xml(),
+            r#"<worksheet><cols><col min="1" max="1" width="70" style="7"/></cols><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3" t="inlineStr"><is><t xml:space="preserve">B1</t></is></c></row><row r="3" s="5" customFormat="1"><c r="C3" s="5" t="inlineStr"><is><t xml:space="preserve">C3</t></is></c></row><row r="4"><c r="A4" s="7" t="inlineStr"><is><t xml:space="preserve">A4</t></is></c></row></sheetData></worksheet>"#
+        );
     }
 
     #[test]
