@@ -343,6 +343,35 @@ fn the_2022_template_without_url_row_is_filled_with_a_warning() {
     assert!(!c.values().any(|v| v.contains("portfolio.exemple.fr")));
 }
 
+/// An XLSM template gives XLSM copies, its other parts (macros) copied as they are.
+#[test]
+fn an_xlsm_template_gives_xlsm_copies() {
+    let dir = commun::temp();
+    let xlsx = dir.path().join("modele.xlsx");
+    modele_vierge_2019(&xlsx, "SESSION 2026", false);
+    let modele = dir.path().join("Annexe VI-1.xlsm");
+    std::fs::copy(&xlsx, &modele).unwrap();
+    let classeur = classe(dir.path(), 2026, 0);
+    let sortie = dir.path().join("s");
+    let o = generer(
+        &classeur,
+        &sortie,
+        &[
+            "--modele-officiel",
+            modele.to_str().unwrap(),
+            "--formats",
+            "xlsx",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let martin = dossier_candidat(&sortie, "MARTIN_");
+    assert!(!martin.join("tableau-de-synthese.xlsx").exists());
+    let c = cellules(&martin.join("tableau-de-synthese.xlsm"), FEUILLE);
+    assert_eq!(c[&(2, 0)], "NOM et prénom : MARTIN Léa");
+    let index = std::fs::read_to_string(sortie.join("BTS SIO 26/siodoc-index.json")).unwrap();
+    assert!(index.contains("tableau-de-synthese.xlsm"), "{index}");
+}
+
 #[test]
 fn a_session_that_differs_is_a_warning() {
     let dir = commun::temp();

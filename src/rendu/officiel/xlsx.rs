@@ -222,7 +222,10 @@ fn style_de_colonne(avant: &str, colonne: usize) -> Option<String> {
     balises(avant, "col").into_iter().find_map(|b| {
         let min: usize = attribut(&b, "min")?.parse().ok()?;
         let max: usize = attribut(&b, "max")?.parse().ok()?;
-        (min..=max).contains(&(colonne + 1)).then(|| attribut(&b, "style")).flatten()
+        (min..=max)
+            .contains(&(colonne + 1))
+            .then(|| attribut(&b, "style"))
+            .flatten()
     })
 }
 
@@ -460,7 +463,10 @@ impl Feuille {
                     }
                 }
                 Event::Start(e) if e.local_name().into_inner() == "c" => {
-                    let suivante = courante.as_ref().and_then(|l| l.cellules.last()).map_or(0, |c| c.colonne + 1);
+                    let suivante = courante
+                        .as_ref()
+                        .and_then(|l| l.cellules.last())
+                        .map_or(0, |c| c.colonne + 1);
                     let (colonne, attributs) = attributs_cellule(&e, suivante)?;
                     let span = reader
                         .read_to_end(e.name())
@@ -475,7 +481,10 @@ impl Feuille {
                     }
                 }
                 Event::Empty(e) if e.local_name().into_inner() == "c" => {
-                    let suivante = courante.as_ref().and_then(|l| l.cellules.last()).map_or(0, |c| c.colonne + 1);
+                    let suivante = courante
+                        .as_ref()
+                        .and_then(|l| l.cellules.last())
+                        .map_or(0, |c| c.colonne + 1);
                     let (colonne, attributs) = attributs_cellule(&e, suivante)?;
                     if let Some(l) = courante.as_mut() {
                         l.cellules.push(Cellule {
@@ -646,7 +655,12 @@ impl Feuille {
                     .attributs
                     .iter()
                     .any(|(k, v)| k == "customFormat" && (v == "1" || v == "true"))
-                    .then(|| l.attributs.iter().find(|(k, _)| k == "s").map(|(_, v)| v.clone()))
+                    .then(|| {
+                        l.attributs
+                            .iter()
+                            .find(|(k, _)| k == "s")
+                            .map(|(_, v)| v.clone())
+                    })
                     .flatten()
                     .or_else(|| style_de_colonne(&self.avant, colonne));
                 let mut attributs = Vec::new();
@@ -655,7 +669,14 @@ impl Feuille {
                 }
                 attributs.push(("t".into(), "inlineStr".into()));
                 let i = autre.unwrap_or(l.cellules.len());
-                l.cellules.insert(i, Cellule { colonne, attributs, contenu });
+                l.cellules.insert(
+                    i,
+                    Cellule {
+                        colonne,
+                        attributs,
+                        contenu,
+                    },
+                );
             }
         }
     }
