@@ -140,6 +140,9 @@ pub fn generer(
     Ok(bilan)
 }
 
+/// Cache age kept by comemo after each lot (see README, Performances).
+const EVICTION: usize = 4;
+
 /// Stack of each worker thread.
 const PILE: usize = 64 << 20;
 
@@ -186,7 +189,7 @@ fn rendre_lot(
     let rendus = moteur.pdf_lot(docs[lot[0]].modele, &entrees, &pdf);
     // Keep memory flat over thousands of documents, on the error path too. Layouts are not
     // reused across candidates (measured: same speed with 0 and 2), so clear everything.
-    typst::comemo::evict(0);
+    typst::comemo::evict(EVICTION);
     lot.iter()
         .zip(rendus)
         .map(|(&i, rendu)| {
