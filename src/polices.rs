@@ -51,8 +51,96 @@ pub fn dessinable(c: char) -> bool {
         || (!c.is_control() && faces().iter().any(|f| f.glyph_index(c).is_some()))
 }
 
+/// A face of the text font.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Graisse {
+    Normale,
+    Grasse,
+    GrasseItalique,
+}
+
+/// The advance width of `texte` set at `taille` points in Liberation Sans (the symbols from
+/// Noto Sans Symbols2, as Typst falls back to it), without kerning: a slight overestimate, which
+/// is what fitting needs. Lets the layout of a form be decided once, from the data, instead of
+/// being measured in the template for each document.
+pub fn largeur(texte: &str, graisse: Graisse, taille: f64) -> f64 {
+    let f = faces();
+    let (Some(texte_face), Some(symboles)) = (
+        f.get(match graisse {
+            Graisse::Normale => 0,
+            Graisse::Grasse => 1,
+            Graisse::GrasseItalique => 3,
+        }),
+        f.get(4),
+    ) else {
+        return texte.chars().count() as f64 * taille * 0.6;
+    };
+    texte
+        .chars()
+        .map(|c| {
+            let (face, g) = match texte_face.glyph_index(c) {
+                Some(g) => (texte_face, g),
+                None => match symboles.glyph_index(c) {
+                    Some(g) => (symboles, g),
+                    None => return taille * 0.6,
+                },
+            };
+            let avance = face.glyph_hor_advance(g).unwrap_or(0) as f64;
+            avance / face.units_per_em() as f64 * taille
+        })
+        .sum()
+}
+
+/// The lines `texte` takes when wrapped at `largeur_max` points (greedy, at spaces; a word
+/// longer than a line counts the lines it spans), each `\n` starting a new one.
+pub fn lignes(texte: &str, graisse: Graisse, taille: f64, largeur_max: f64) -> usize {
+    let espace = largeur(" ", graisse, taille);
+    texte
+        .split('\n')
+        .map(|paragraphe| {
+            let mut n = 1;
+            let mut courante = 0.0;
+            for mot in paragraphe.split_whitespace() {
+                let l = largeur(mot, graisse, taille);
+                let avec = if courante > 0.0 {
+                    courante + espace + l
+                } else {
+                    l
+                };
+                if avec <= largeur_max {
+                    courante = avec;
+                } else if courante == 0.0 {
+                    // A word wider than the line breaks where Typst breaks it.
+                    n += (l / largeur_max).ceil() as usize - 1;
+                    courante = l % largeur_max;
+                } else {
+                    n += 1;
+                    courante = l;
+                    if l > largeur_max {
+                        n += (l / largeur_max).ceil() as usize - 1;
+                        courante = l % largeur_max;
+                    }
+                }
+            }
+            n
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn widths_and_lines_from_the_font_metrics() {
+        use super::{Graisse, largeur, lignes};
+        // Liberation Sans has Arial's metrics: digits are 0.556 em.
+        assert!((largeur("00", Graisse::Normale, 10.0) - 11.12).abs() < 0.01);
+        assert!(largeur("Bold", Graisse::Grasse, 10.0) > largeur("Bold", Graisse::Normale, 10.0));
+        assert_eq!(lignes("un deux trois", Graisse::Normale, 10.0, 1000.0), 1);
+        assert_eq!(lignes("un deux\ntrois", Graisse::Normale, 10.0, 1000.0), 2);
+        assert_eq!(lignes("un deux trois", Graisse::Normale, 10.0, 30.0), 3);
+        assert!(largeur("▸☒", Graisse::Normale, 10.0) > 0.0);
+    }
+
     #[test]
     fn french_text_and_boxes_print_emoji_do_not() {
         for c in "Éléonore Ça œuvre « À » ☒ ▢ ✓ – €".chars() {

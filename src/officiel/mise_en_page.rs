@@ -32,6 +32,17 @@ pub mod sio2019 {
     ];
     /// Rows of each part in the blank file (9–18, 20–26, 28–34).
     pub const LIGNES_PARTIES: [usize; 3] = [10, 7, 7];
+    /// Font sizes of the sheet (Arial): rows 1–2, identity rows, column heads, sub-items, part
+    /// titles, réalisations (title, documents, période), marks.
+    pub const TAILLE_TITRE: f64 = 20.0;
+    pub const TAILLE_IDENTITE: f64 = 18.0;
+    pub const TAILLE_TETES: f64 = 12.0;
+    pub const TAILLE_ITEMS: f64 = 10.0;
+    pub const TAILLE_BANDE: f64 = 14.0;
+    pub const TAILLE_CORPS: f64 = 11.0;
+    pub const TAILLE_REPERES: f64 = 16.0;
+    /// Padding of a cell's text, in points.
+    pub const MARGE: f64 = 2.5;
     /// The session whose template has no « Adresse URL du portfolio » row.
     pub fn avec_url(session: u16) -> bool {
         session != 2022
@@ -62,6 +73,13 @@ pub mod sio2011 {
         "SITUATIONS VECUES OU OBSERVEES EN STAGE DE DEUXIEME ANNEE DANS L'ORGANISATION …",
     ];
     pub const LIGNES_PARTIES: [usize; 3] = [18, 8, 10];
+    /// Font sizes: title row, row 2 (name and N°), the option, heads, situations, footer.
+    pub const TAILLE_TITRE: f64 = 18.0;
+    pub const TAILLE_IDENTITE: f64 = 12.0;
+    pub const TAILLE_OPTION: f64 = 18.0;
+    pub const TAILLE_TETES: f64 = 10.0;
+    pub const TAILLE_CORPS: f64 = 11.0;
+    pub const MARGE: f64 = 2.0;
     /// Shares of the sheet's width of row 2's three cells (name, option, N°).
     pub const PARTS_LIGNE_2: [f64; 3] = [0.58, 0.21, 0.21];
     /// Fills of the filled copies: situation columns, row-3 band and période column, parts.
@@ -69,6 +87,13 @@ pub mod sio2011 {
     pub const ROSE: (u8, u8, u8) = (255, 166, 166);
     pub const BLEU: (u8, u8, u8) = (180, 199, 220);
 }
+
+/// A4 in points, and the 5 mm margin of the 2019 tableau.
+pub const A4: (f64, f64) = (595.276, 841.89);
+pub const MARGE_A4: f64 = 5.0 * 72.0 / 25.4;
+/// A3 landscape in points, and the 10 mm margin chosen for the 2011 grid.
+pub const A3_PAYSAGE: (f64, f64) = (1190.551, 841.89);
+pub const MARGE_A3: f64 = 10.0 * 72.0 / 25.4;
 
 /// A spreadsheet column's printed width in points, from its width in characters: Excel's
 /// pixel rule for Arial 10 (7 pixels per character plus 5 of padding) at 96 dpi.

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use crate::classeur::{Candidat, Classeur, Fiche, Modalite, Partie, Periode, Realisation};
 use crate::diagnostic::{Diagnostic, Gravite};
-use crate::officiel::mise_en_page::{points, sio2011 as m11, sio2019 as m19};
+use crate::officiel::mise_en_page::{
+    A3_PAYSAGE, A4, MARGE_A3, MARGE_A4, points, sio2011 as m11, sio2019 as m19,
+};
 use crate::referentiel::{OptionSio, Referentiel};
 use crate::session::ProfilSession;
 
@@ -403,9 +405,20 @@ fn tableau_2019(
     non_valide: bool,
     meta: &Meta,
 ) -> Value {
+    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_texte};
+    use crate::polices::Graisse;
     let r19 = crate::referentiel::sio2019();
     let competences: Vec<_> = r19.bloc1().collect();
     let f = &profil.tableau_synthese;
+    let l = m19::LARGEURS.map(points);
+    let m = m19::MARGE;
+    let (gauche, droite) = (
+        l[..5].iter().sum::<f64>() - 2.0 * m,
+        l[5..].iter().sum::<f64>() - 2.0 * m,
+    );
+    let identite =
+        |t: &str, place: f64| echelle_ligne(t, Graisse::Grasse, m19::TAILLE_IDENTITE, place);
+    let centre = &classeur.parametres.centre.texte;
     json!({
         "document": document(meta, classeur, non_valide),
         "non_valide": non_valide,
@@ -418,11 +431,27 @@ fn tableau_2019(
             "numero": c.numero.texte,
             "option": option.code(),
             "portfolio": c.portfolio.texte,
+            // Each identity line shrunk to its cells if it must be.
+            "echelles": {
+                "nom": identite(&format!("NOM et prénom : {}", nom_prenom(c)), gauche),
+                "numero": identite(&format!("N° candidat : {}", c.numero.texte), droite),
+                "centre": identite(&format!("Centre de formation : {centre}"), gauche),
+                "url": identite(&format!("Adresse URL du portfolio : {}", c.portfolio.texte), l.iter().sum::<f64>() - 2.0 * m),
+            },
         },
-        "centre": classeur.parametres.centre.texte,
-        "competences": competences.iter().map(|k| json!({"code": k.code, "intitule": k.intitule, "sous_items": k.sous_items})).collect::<Vec<_>>(),
+        "centre": centre,
+        "competences": competences.iter().enumerate().map(|(i, k)| {
+            let items = k.sous_items.iter().map(|s| format!("▸{s}")).collect::<Vec<_>>().join("\n");
+            json!({
+                "code": k.code,
+                "intitule": k.intitule,
+                "sous_items": k.sous_items,
+                "echelle_nom": echelle_bloc(&k.intitule, Graisse::Grasse, m19::TAILLE_TETES, l[2 + i] - 2.0 * m, m19::HAUTEUR_NOMS - 2.0 * m, 0.45),
+                "echelle_items": echelle_bloc(&items, Graisse::Normale, m19::TAILLE_ITEMS, m19::HAUTEUR_ITEMS - 2.0 * m, l[2 + i] - 2.0 * m, 0.4),
+            })
+        }).collect::<Vec<_>>(),
         "gabarit": {
-            "colonnes": m19::LARGEURS.map(points),
+            "colonnes": l,
             "hauteurs": {
                 "titre": m19::HAUTEUR_TITRE,
                 "identite": m19::HAUTEUR_IDENTITE,
@@ -432,6 +461,17 @@ fn tableau_2019(
                 "ligne": m19::HAUTEUR_LIGNE,
                 "espace": m19::HAUTEUR_ESPACE,
             },
+            "tailles": {
+                "titre": m19::TAILLE_TITRE,
+                "identite": m19::TAILLE_IDENTITE,
+                "tetes": m19::TAILLE_TETES,
+                "items": m19::TAILLE_ITEMS,
+                "bande": m19::TAILLE_BANDE,
+                "corps": m19::TAILLE_CORPS,
+                "reperes": m19::TAILLE_REPERES,
+            },
+            "marge": m,
+            "page": { "largeur": A4.0, "hauteur": A4.1, "marge": MARGE_A4 },
         },
         "parties": parties(
             realisations,
@@ -439,10 +479,24 @@ fn tableau_2019(
             m19::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
+                let texte = if r.documents.texte.is_empty() {
+                    r.intitule.texte.clone()
+                } else {
+                    format!("{}\n{}", r.intitule.texte, r.documents.texte)
+                };
+                // A long title makes its row taller, as the spreadsheet's automatic height.
+                let h = hauteur_texte(&texte, Graisse::Grasse, m19::TAILLE_CORPS, l[0] - 2.0 * m, 0.45) + 2.0 * m + 1.0;
+                let periode = periode_en_lignes(&periode_2019(r));
+                let echelle_periode = periode
+                    .iter()
+                    .map(|p| echelle_ligne(p, Graisse::Grasse, m19::TAILLE_CORPS, l[1] - 2.0 * m))
+                    .fold(1.0_f64, f64::min);
                 json!({
                     "intitule": r.intitule.texte,
                     "documents": r.documents.texte,
-                    "periode": periode_en_lignes(&periode_2019(r)),
+                    "hauteur": h.max(m19::HAUTEUR_LIGNE),
+                    "periode": periode,
+                    "echelle_periode": echelle_periode,
                     "coches": competences.iter().map(|k| cochees.contains(&k.code.as_str())).collect::<Vec<_>>(),
                 })
             },
@@ -462,19 +516,47 @@ fn tableau_2011(
     let r11 = crate::referentiel::sio2011();
     let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
     let so: Vec<_> = r11.situations_obligatoires.iter().collect();
+    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_texte};
+    use crate::polices::Graisse;
+    let m = m11::MARGE;
+    let (l_so, l_p, l_act, l_a) = (
+        points(m11::LARGEUR_SO),
+        points(m11::LARGEUR_PERIODE),
+        points(m11::LARGEUR_ACTIVITE),
+        points(m11::LARGEUR_SITUATION),
+    );
+    let largeur = l_a + 4.0 * l_so + l_p + colonnes.len() as f64 * l_act;
+    let tete = m11::HAUTEUR_TETES - 2.0 * m;
     json!({
         "document": document(meta, classeur, non_valide),
         "non_valide": non_valide,
         "session": profil.session,
-        "candidat": { "nom_prenom": nom_prenom(c), "numero": c.numero.texte, "option": option.code() },
+        "candidat": {
+            "nom_prenom": nom_prenom(c),
+            "numero": c.numero.texte,
+            "option": option.code(),
+            "echelle_nom": echelle_ligne(
+                &format!("NOM et Prénom du candidat : {}", nom_prenom(c)),
+                Graisse::Grasse,
+                m11::TAILLE_IDENTITE,
+                largeur * m11::PARTS_LIGNE_2[0] - 2.0 * m,
+            ),
+        },
         "centre": classeur.parametres.centre.texte,
         "formateur": classeur.parametres.formateur.texte,
-        "situations_obligatoires": so.iter().map(|s| s.libelle.clone()).collect::<Vec<_>>(),
-        // Each activité column; the sheet draws a medium rule where a sub-domain starts.
-        "activites": colonnes.iter().enumerate().map(|(i, a)| json!({
-            "libelle": format!("{} , {}", a.code, a.intitule),
-            "debut_sous_domaine": i == 0 || colonnes[i - 1].domaine != a.domaine,
+        "situations_obligatoires": so.iter().map(|s| json!({
+            "libelle": s.libelle,
+            "echelle": echelle_bloc(&s.libelle, Graisse::Normale, m11::TAILLE_TETES, tete, l_so - 2.0 * m, 0.3),
         })).collect::<Vec<_>>(),
+        // Each activité column; the sheet draws a medium rule where a sub-domain starts.
+        "activites": colonnes.iter().enumerate().map(|(i, a)| {
+            let libelle = format!("{} , {}", a.code, a.intitule.replace('\'', "’"));
+            json!({
+                "echelle": echelle_bloc(&libelle, Graisse::Normale, m11::TAILLE_TETES, tete, l_act - 2.0 * m, 0.3),
+                "libelle": libelle,
+                "debut_sous_domaine": i == 0 || colonnes[i - 1].domaine != a.domaine,
+            })
+        }).collect::<Vec<_>>(),
         "gabarit": {
             "situation": points(m11::LARGEUR_SITUATION),
             "so": points(m11::LARGEUR_SO),
@@ -488,6 +570,15 @@ fn tableau_2011(
                 "pied": m11::HAUTEUR_PIED,
             },
             "parts_ligne_2": m11::PARTS_LIGNE_2,
+            "page": { "largeur": A3_PAYSAGE.0, "hauteur": A3_PAYSAGE.1, "marge": MARGE_A3 },
+            "tailles": {
+                "titre": m11::TAILLE_TITRE,
+                "identite": m11::TAILLE_IDENTITE,
+                "option": m11::TAILLE_OPTION,
+                "tetes": m11::TAILLE_TETES,
+                "corps": m11::TAILLE_CORPS,
+            },
+            "marge": m,
             "vert": m11::VERT,
             "rose": m11::ROSE,
             "bleu": m11::BLEU,
@@ -498,10 +589,19 @@ fn tableau_2011(
             m11::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
+                let texte = if r.documents.texte.is_empty() {
+                    r.intitule.texte.clone()
+                } else {
+                    format!("{}\n{}", r.intitule.texte, r.documents.texte)
+                };
+                let h = hauteur_texte(&texte, Graisse::Grasse, m11::TAILLE_CORPS, l_a - 2.0 * m, 0.3) + 2.0 * m + 1.0;
+                let periode = periode_2011(r);
                 json!({
                     "intitule": r.intitule.texte,
                     "documents": r.documents.texte,
-                    "periode": periode_2011(r),
+                    "hauteur": h.max(m11::HAUTEUR_LIGNE),
+                    "echelle_periode": echelle_ligne(&periode, Graisse::Grasse, m11::TAILLE_CORPS, l_p - 2.0),
+                    "periode": periode,
                     "so": so.iter().map(|s| cochees.contains(&s.code.as_str())).collect::<Vec<_>>(),
                     "coches": colonnes.iter().map(|a| cochees.contains(&a.code.as_str())).collect::<Vec<_>>(),
                 })
@@ -573,7 +673,25 @@ fn fiche(
         "ressources": champ(|t| &t.ressources.texte),
         "acces": champ(|t| &t.acces.texte),
         "descriptif": champ(|t| &t.descriptif.texte),
+        // Whether the verso's box of the blank form (19 cm) holds the descriptif.
+        "descriptif_tient": descriptif_tient(&champ(|t| &t.descriptif.texte)),
     })
+}
+
+/// Whether a descriptif fits the 2019 fiche's verso box (175 mm × 191 mm, 10 pt, its heading
+/// line), with room to spare: otherwise the box grows onto the following pages.
+fn descriptif_tient(texte: &str) -> bool {
+    use crate::polices::{Graisse, lignes};
+    let mm = 72.0 / 25.4;
+    let (largeur, hauteur) = (175.0 * mm - 12.0, 191.0 * mm - 12.0);
+    let paragraphes: Vec<&str> = texte.split("\n\n").collect();
+    let n: usize = paragraphes
+        .iter()
+        .map(|p| lignes(p.trim(), Graisse::Normale, 10.0, largeur * 0.96))
+        .sum::<usize>()
+        + 2;
+    let h = super::ajustement::hauteur(n, 10.0, 0.55) + paragraphes.len() as f64 * 8.0;
+    h < hauteur * 0.85
 }
 
 fn synthese(

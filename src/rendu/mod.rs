@@ -2,6 +2,7 @@
 //! document, [`moteur`] lays them out with Typst, [`generation`] writes them all where
 //! [`nommage`] says.
 
+pub mod ajustement;
 pub mod formulaires;
 pub mod generation;
 pub mod impression;
