@@ -58,6 +58,9 @@ pub struct Document {
     pub mots_cles: Vec<String>,
     /// JSON handed to the template as /data.json.
     pub donnees: Vec<u8>,
+    /// Further parts of the same document, each laid out on its own and appended to the first
+    /// (the class overview of a large class: its memory stays that of one part).
+    pub suite: Vec<Vec<u8>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -161,6 +164,7 @@ pub fn documents(
             auteur: auteur.clone(),
             identifiant,
             donnees: octets(&donnees),
+            suite: Vec::new(),
         });
         for k in [1u8, 2] {
             let Some(r) = realisations.iter().find(|r| r.numero_fiche() == Some(k)) else {
@@ -203,6 +207,7 @@ pub fn documents(
                 auteur: auteur.clone(),
                 identifiant,
                 donnees: octets(&donnees),
+                suite: Vec::new(),
             });
         }
     }
@@ -227,8 +232,22 @@ pub fn documents(
         description: meta.description(false),
         mots_cles: meta.mots_cles(false),
         identifiant: identifiant.clone(),
-        donnees: octets(&synthese(classeur, profil, diagnostics, &meta)),
+        donnees: Vec::new(),
+        suite: Vec::new(),
     });
+    // The class overview in parts of a few pages, the first one as its data.
+    let mut parties: Vec<Vec<u8>> = synthese(classeur, profil, diagnostics, &meta)
+        .iter()
+        .map(octets)
+        .collect();
+    if let Some(d) = docs.last_mut() {
+        d.donnees = if parties.is_empty() {
+            Vec::new()
+        } else {
+            parties.remove(0)
+        };
+        d.suite = parties;
+    }
     (docs, ecartes)
 }
 
@@ -694,12 +713,18 @@ fn descriptif_tient(texte: &str) -> bool {
     h < hauteur * 0.85
 }
 
+/// Candidates per part of the class overview: four pages of the A3 grid (40 a page), five of
+/// the A4 one (28 a page).
+const SYNTHESE_PAR_PARTIE: [usize; 2] = [160, 140];
+
+/// The class overview's data, in parts of [`SYNTHESE_PAR_PARTIE`] candidates: the first part
+/// carries the title, the last one the class totals and the legend.
 fn synthese(
     classeur: &Classeur,
     profil: &ProfilSession,
     diagnostics: &[Diagnostic],
     meta: &Meta,
-) -> Value {
+) -> Vec<Value> {
     let centre = classeur.parametres.centre.texte.as_str();
     let referentiel = profil.referentiel.charger();
     let mut options: Vec<OptionSio> = classeur
@@ -768,7 +793,7 @@ fn synthese(
             })
         })
         .collect();
-    json!({
+    let base = json!({
         "document": document(meta, classeur, false),
         "non_valide": false,
         "session": profil.session,
@@ -776,8 +801,29 @@ fn synthese(
         "classe": classeur.parametres.classe.texte,
         "centre": centre,
         "items": colonnes.iter().map(|k| json!({"code": k.code, "requis": requis(&k.code)})).collect::<Vec<_>>(),
-        "candidats": lignes,
+        "candidats": [],
         "totaux": totaux,
         "grand_format": colonnes.len() > 20,
-    })
+        "premiere": true,
+        "derniere": true,
+    });
+    let par_partie = SYNTHESE_PAR_PARTIE[usize::from(colonnes.len() <= 20)];
+    let paquets: Vec<&[Value]> = if lignes.is_empty() {
+        vec![&[][..]]
+    } else {
+        lignes.chunks(par_partie).collect()
+    };
+    let n = paquets.len();
+    paquets
+        .into_iter()
+        .enumerate()
+        .map(|(i, paquet)| {
+            let mut v = base.clone();
+            v["candidats"] = Value::Array(paquet.to_vec());
+            v["premiere"] = json!(i == 0);
+            v["derniere"] = json!(i + 1 == n);
+            v["nombre_candidats"] = json!(lignes.len());
+            v
+        })
+        .collect()
 }
