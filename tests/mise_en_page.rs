@@ -6,7 +6,7 @@
 mod commun;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use commun::Tables;
 use commun::pdf::{Mot, info, mots, pages, texte, texte_page, trouver, xmp};
@@ -16,25 +16,13 @@ fn racine() -> &'static Path {
 }
 
 fn generer(classeur: &Path, sortie: &Path, extra: &[&str]) -> Output {
-    let o = Command::new(commun::siodoc_bin())
-        .arg("generer")
-        .arg(classeur)
-        .arg("-o")
-        .arg(sortie)
-        .args(extra)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
+    let o = commun::generer(classeur, sortie, extra);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
 
 fn dossier_candidat(sortie: &Path, classe: &str, debut: &str) -> PathBuf {
-    std::fs::read_dir(sortie.join(classe))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(debut))
-        .unwrap()
+    commun::dossier_candidat(sortie, Some(classe), debut)
 }
 
 fn mot<'a>(m: &'a [Mot], phrase: &str) -> &'a Mot {

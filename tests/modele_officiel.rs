@@ -7,7 +7,6 @@ mod commun;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 use commun::Tables;
@@ -15,17 +14,7 @@ use commun::officiel::{Grille2011, modele_vierge_2019};
 
 const FEUILLE: &str = "Tableau de synthèse Épreuve E5";
 
-fn generer(classeur: &Path, sortie: &Path, extra: &[&str]) -> Output {
-    Command::new(commun::siodoc_bin())
-        .arg("generer")
-        .arg(classeur)
-        .arg("-o")
-        .arg(sortie)
-        .args(extra)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap()
-}
+use commun::generer;
 
 /// Every non-empty cell of a sheet: (row, column) 0-based → text.
 fn cellules(chemin: &Path, feuille: &str) -> BTreeMap<(usize, usize), String> {
@@ -57,17 +46,7 @@ fn entre<'a>(xml: &'a str, debut: &str, fin: &str) -> &'a str {
 }
 
 fn dossier_candidat(sortie: &Path, debut: &str) -> PathBuf {
-    let classe = std::fs::read_dir(sortie)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    std::fs::read_dir(classe)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(debut))
-        .unwrap()
+    commun::dossier_candidat(sortie, None, debut)
 }
 
 /// The example class, MARTIN Léa with `supplementaires` more réalisations in formation.

@@ -159,3 +159,35 @@ pub fn siodoc_bin() -> PathBuf {
 }
 pub mod officiel;
 pub mod pdf;
+
+/// `siodoc generer classeur -o sortie extra…`, without SOURCE_DATE_EPOCH.
+pub fn generer(classeur: &Path, sortie: &Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(siodoc_bin())
+        .arg("generer")
+        .arg(classeur)
+        .arg("-o")
+        .arg(sortie)
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+/// The folder of the candidate whose folder name starts with `debut`, in the class folder
+/// `classe` (the only one when `None`).
+pub fn dossier_candidat(sortie: &Path, classe: Option<&str>, debut: &str) -> PathBuf {
+    let classe = match classe {
+        Some(c) => sortie.join(c),
+        None => std::fs::read_dir(sortie)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    };
+    std::fs::read_dir(classe)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(debut))
+        .unwrap()
+}

@@ -7,7 +7,7 @@
 //! cells are spans on their first cell, so a copied row keeps its merges; inserted rows move
 //! the print ranges, named ranges and conditional formats below them.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -24,37 +24,7 @@ pub fn remplir(modele: &[u8], r: &Remplissage) -> Result<Vec<u8>, String> {
         .read_to_string(&mut contenu)
         .map_err(|e| format!("partie « content.xml » illisible ({e})"))?;
     let nouveau = remplir_contenu(&contenu, r)?;
-    let mut sortie = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let entree = zip
-            .by_index_raw(i)
-            .map_err(|e| format!("entrée {i} illisible ({e})"))?;
-        let nom = entree
-            .name()
-            .map_err(|e| format!("nom d'entrée {i} illisible ({e})"))?
-            .to_string();
-        if nom == "content.xml" {
-            let mut options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated);
-            if let Some(t) = entree.last_modified() {
-                options = options.last_modified_time(t);
-            }
-            drop(entree);
-            sortie
-                .start_file(nom.as_str(), options)
-                .and_then(|()| sortie.write_all(nouveau.as_bytes()).map_err(Into::into))
-                .map_err(|e| format!("écriture de « {nom} » impossible ({e})"))?;
-        } else {
-            // « mimetype » stays first and stored, as ODS requires.
-            sortie
-                .raw_copy_file(entree)
-                .map_err(|e| format!("copie de « {nom} » impossible ({e})"))?;
-        }
-    }
-    sortie
-        .finish()
-        .map(Cursor::into_inner)
-        .map_err(|e| format!("écriture du classeur impossible ({e})"))
+    super::xlsx::recopier(&mut zip, &[("content.xml".to_string(), nouveau)])
 }
 
 /// A `table:table-row` element of the table, as written.

@@ -69,6 +69,16 @@ pub fn remplir(modele: &[u8], r: &Remplissage) -> Result<Vec<u8>, String> {
             }
         }
     }
+    recopier(&mut zip, &modifies)
+}
+
+/// The template's ZIP written again: the parts in `modifies` with their new text (deflated,
+/// their dates kept), every other entry copied raw, in the same order (an ODS keeps its
+/// « mimetype » first and stored).
+pub(super) fn recopier(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    modifies: &[(String, String)],
+) -> Result<Vec<u8>, String> {
     let mut sortie = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zip.len() {
         let entree = zip
