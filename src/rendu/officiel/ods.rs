@@ -65,7 +65,7 @@ fn remplir_contenu(contenu: &str, r: &Remplissage) -> Result<String, String> {
     for ligne in &lignes {
         o.push_str(&texte_table[position..ligne.debut]);
         position = ligne.fin;
-        let couvre = numero..numero + ligne.repetee;
+        let couvre = numero..numero.saturating_add(ligne.repetee);
         let cibles: Vec<usize> = touchees
             .iter()
             .copied()
@@ -73,7 +73,7 @@ fn remplir_contenu(contenu: &str, r: &Remplissage) -> Result<String, String> {
             .collect();
         if cibles.is_empty() {
             o.push_str(&texte_table[ligne.debut..ligne.fin]);
-            numero += ligne.repetee;
+            numero = numero.saturating_add(ligne.repetee);
             continue;
         }
         // The run split around each row written.
@@ -93,10 +93,13 @@ fn remplir_contenu(contenu: &str, r: &Remplissage) -> Result<String, String> {
             }
             courant = cible + 1;
         }
-        if numero + ligne.repetee > courant {
-            o.push_str(&ligne_repetee(ligne, numero + ligne.repetee - courant));
+        if numero.saturating_add(ligne.repetee) > courant {
+            o.push_str(&ligne_repetee(
+                ligne,
+                numero.saturating_add(ligne.repetee) - courant,
+            ));
         }
-        numero += ligne.repetee;
+        numero = numero.saturating_add(ligne.repetee);
     }
     o.push_str(&texte_table[position..]);
     let mut resultat = format!("{}{}{}", &contenu[..t0], o, &contenu[t1..]);
@@ -243,8 +246,8 @@ fn ligne_ecrite(ligne: &Ligne, ecritures: &[(usize, &str)], copie: bool) -> Stri
         // Split the run holding the column, then write its cell.
         let mut numero = 0;
         let mut i = 0;
-        while i < cellules.len() && numero + cellules[i].repetee <= colonne {
-            numero += cellules[i].repetee;
+        while i < cellules.len() && numero.saturating_add(cellules[i].repetee) <= colonne {
+            numero = numero.saturating_add(cellules[i].repetee);
             i += 1;
         }
         if i == cellules.len() {

@@ -194,7 +194,8 @@ pub(super) fn attribut(balise: &str, nom: &str) -> Option<String> {
         let apres = &reste[i + nom.len()..];
         if avant.is_some_and(char::is_whitespace) && apres.trim_start().starts_with('=') {
             let v = apres.trim_start()[1..].trim_start();
-            let q = v.chars().next()?;
+            // Only a quoted value is one (a stray « name= » in text is not).
+            let q = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
             let corps = &v[1..];
             return corps.find(q).map(|j| corps[..j].to_string());
         }
@@ -291,7 +292,14 @@ pub(super) fn decaler_refs(texte: &str, apres: usize, n: usize) -> String {
                 && (lettres > 0 || (debut_chiffres > i && b[i] == b'$'));
             if est_ref && let Ok(ligne) = texte[debut_chiffres..j].parse::<usize>() {
                 o.push_str(&texte[i..debut_chiffres]);
-                o.push_str(&(if ligne > apres { ligne + n } else { ligne }).to_string());
+                o.push_str(
+                    &(if ligne > apres {
+                        ligne.saturating_add(n)
+                    } else {
+                        ligne
+                    })
+                    .to_string(),
+                );
                 i = j;
                 continue;
             }
@@ -338,7 +346,7 @@ fn decaler_attributs(xml: &str, apres: usize, n: usize) -> String {
         match attribut(balise, "id").and_then(|v| v.parse::<usize>().ok()) {
             Some(id) if id > apres => sortie.push_str(&balise.replacen(
                 &format!("id=\"{id}\""),
-                &format!("id=\"{}\"", id + n),
+                &format!("id=\"{}\"", id.saturating_add(n)),
                 1,
             )),
             _ => sortie.push_str(balise),
@@ -400,7 +408,7 @@ fn decaler_ancres(xml: &str, apres: usize, n: usize) -> String {
         reste = &reste[debut..];
         let fin = reste.find('<').unwrap_or(reste.len());
         match reste[..fin].trim().parse::<usize>() {
-            Ok(ligne) if ligne >= apres => o.push_str(&(ligne + n).to_string()),
+            Ok(ligne) if ligne >= apres => o.push_str(&ligne.saturating_add(n).to_string()),
             _ => o.push_str(&reste[..fin]),
         }
         reste = &reste[fin..];
@@ -550,7 +558,7 @@ impl Feuille {
             });
         for l in &mut self.lignes {
             if l.numero > apres {
-                l.numero += n;
+                l.numero = l.numero.saturating_add(n);
             }
         }
         let position = self
@@ -834,6 +842,34 @@ mod tests {
         assert_eq!(
             f.ecrire_xml(),
             r#"<worksheet><cols><col min="1" max="1" width="70" style="7"/></cols><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3" t="inlineStr"><is><t xml:space="preserve">B1</t></is></c></row><row r="3" s="5" customFormat="1"><c r="C3" s="5" t="inlineStr"><is><t xml:space="preserve">C3</t></is></c></row><row r="4"><c r="A4" s="7" t="inlineStr"><is><t xml:space="preserve">A4</t></is></c></row></sheetData></worksheet>"#
+        );
+    }
+
+    /// Sheets built to hurt give an error or a sheet, never a panic.
+    #[test]
+    fn hostile_sheets_never_panic() {
+        let cas = [
+            "",
+            "<worksheet>",
+            "<worksheet><sheetData>",
+            "<worksheet><sheetData><row r=\"x\"/></sheetData></worksheet>",
+            "<worksheet><sheetData><row r=\"18446744073709551615\"><c r=\"ZZZZ1\"/></row></sheetData></worksheet>",
+            "<worksheet><sheetData><row r=\"2\"><c r=\"A2\"><v>1</c></row></sheetData></worksheet>",
+            "<worksheet><sheetPr/><sheetData/><mergeCells><mergeCell ref=\"A1:\"/></mergeCells><brk id=\"é\"/></worksheet>",
+            "<worksheet sqref=é><sheetData/></worksheet>",
+        ];
+        for xml in cas {
+            if let Ok(mut f) = Feuille::lire(xml) {
+                f.inserer(1, 3);
+                f.ecrire(1, 0, "é<&>");
+                f.sur_une_page();
+                let _ = f.ecrire_xml();
+            }
+        }
+        assert_eq!(attribut(" name=é", "name"), None);
+        assert_eq!(
+            decaler_refs("A18446744073709551615", 0, 2),
+            "A18446744073709551615"
         );
     }
 
