@@ -61,7 +61,7 @@ fn remplir_contenu(contenu: &str, r: &Remplissage) -> Result<String, String> {
         .collect();
     let mut o = String::with_capacity(texte_table.len() + 4096);
     let mut position = 0;
-    let mut numero = 0;
+    let mut numero: usize = 0;
     for ligne in &lignes {
         o.push_str(&texte_table[position..ligne.debut]);
         position = ligne.fin;
@@ -244,7 +244,7 @@ fn ligne_ecrite(ligne: &Ligne, ecritures: &[(usize, &str)], copie: bool) -> Stri
     }
     for &(colonne, texte) in ecritures {
         // Split the run holding the column, then write its cell.
-        let mut numero = 0;
+        let mut numero: usize = 0;
         let mut i = 0;
         while i < cellules.len() && numero.saturating_add(cellules[i].repetee) <= colonne {
             numero = numero.saturating_add(cellules[i].repetee);
