@@ -386,6 +386,7 @@ pub fn ecrire_index(
     ecrits: &[PathBuf],
     profil: &crate::session::ProfilSession,
 ) -> Result<PathBuf, String> {
+    let ecrits: HashSet<&PathBuf> = ecrits.iter().collect();
     let mut entrees = Vec::new();
     for extension in ["pdf", "xlsx", "xlsm", "ods"] {
         for (d, chemin) in docs.iter().zip(chemins(docs, opts, extension)?) {
