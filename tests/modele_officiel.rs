@@ -7,6 +7,7 @@ mod commun;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use calamine::{Data, Reader};
 use commun::Tables;
@@ -15,6 +16,20 @@ use commun::officiel::{Grille2011, modele_vierge_2019};
 const FEUILLE: &str = "Tableau de synthèse Épreuve E5";
 
 use commun::generer;
+
+/// `generer --modele-officiel modele --formats xlsx`: the official copies only.
+fn remplir(classeur: &Path, sortie: &Path, modele: &Path) -> Output {
+    generer(
+        classeur,
+        sortie,
+        &[
+            "--modele-officiel",
+            modele.to_str().unwrap(),
+            "--formats",
+            "xlsx",
+        ],
+    )
+}
 
 /// Every non-empty cell of a sheet: (row, column) 0-based → text.
 fn cellules(chemin: &Path, feuille: &str) -> BTreeMap<(usize, usize), String> {
@@ -75,16 +90,7 @@ fn each_value_in_its_cell_and_everything_else_unchanged() {
     modele_vierge_2019(&modele, "SESSION 20xx", false);
     let classeur = classe(dir.path(), 2026, 0);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &modele);
     let erreurs = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{erreurs}");
     assert!(
@@ -196,20 +202,7 @@ fn each_value_in_its_cell_and_everything_else_unchanged() {
     assert!(xb.contains(r#"<c r="A9" s=""#), "style de A9 perdu");
     // Reproducible.
     let sortie2 = dir.path().join("s2");
-    assert!(
-        generer(
-            &classeur,
-            &sortie2,
-            &[
-                "--modele-officiel",
-                modele.to_str().unwrap(),
-                "--formats",
-                "xlsx"
-            ]
-        )
-        .status
-        .success()
-    );
+    assert!(remplir(&classeur, &sortie2, &modele).status.success());
     assert_eq!(
         std::fs::read(&rempli).unwrap(),
         std::fs::read(dossier_candidat(&sortie2, "MARTIN_").join("tableau-de-synthese.xlsx"))
@@ -225,16 +218,7 @@ fn an_overflowing_part_gets_rows_and_what_follows_moves_down() {
     // MARTIN has 3 réalisations in formation: 11 more make 14 for 10 rows.
     let classeur = classe(dir.path(), 2026, 11);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &modele);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rempli = dossier_candidat(&sortie, "MARTIN_").join("tableau-de-synthese.xlsx");
     let c = cellules(&rempli, FEUILLE);
@@ -292,16 +276,7 @@ fn the_2022_template_without_url_row_is_filled_with_a_warning() {
     modele_vierge_2019(&modele, "SESSION 2026", true);
     let classeur = classe(dir.path(), 2026, 0);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &modele);
     let erreurs = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{erreurs}");
     assert_eq!(
@@ -332,16 +307,7 @@ fn an_xlsm_template_gives_xlsm_copies() {
     std::fs::copy(&xlsx, &modele).unwrap();
     let classeur = classe(dir.path(), 2026, 0);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &modele);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let martin = dossier_candidat(&sortie, "MARTIN_");
     assert!(!martin.join("tableau-de-synthese.xlsx").exists());
@@ -357,16 +323,7 @@ fn a_session_that_differs_is_a_warning() {
     let modele = dir.path().join("modele.xlsx");
     modele_vierge_2019(&modele, "SESSION 2025", false);
     let classeur = classe(dir.path(), 2026, 0);
-    let o = generer(
-        &classeur,
-        &dir.path().join("s"),
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &dir.path().join("s"), &modele);
     let erreurs = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{erreurs}");
     assert!(erreurs.contains("le modèle est celui de la session 2025 (Tableau de synthèse Épreuve E5!G1) et la classe est de la session 2026"), "{erreurs}");
@@ -473,16 +430,7 @@ fn the_2011_grid_of_each_parcours_is_filled_on_its_own_sheet() {
     .ecrire(&grille);
     let classeur = classe(dir.path(), 2020, 0);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            grille.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &grille);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rempli = dossier_candidat(&sortie, "MARTIN_").join("tableau-de-synthese.xlsx");
     let sisr = cellules(&rempli, "tableau de synthèse SISR");
@@ -513,16 +461,7 @@ fn the_ods_template_is_filled_as_an_ods() {
         .join("tests/donnees/officiels/modele-vierge-2026.ods");
     let classeur = classe(dir.path(), 2026, 11);
     let sortie = dir.path().join("s");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &[
-            "--modele-officiel",
-            modele.to_str().unwrap(),
-            "--formats",
-            "xlsx",
-        ],
-    );
+    let o = remplir(&classeur, &sortie, &modele);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rempli = dossier_candidat(&sortie, "MARTIN_").join("tableau-de-synthese.ods");
     assert!(rempli.is_file());

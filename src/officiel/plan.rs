@@ -55,12 +55,10 @@ pub struct Plan {
 
 /// The first filled cell of the parts' rows: a template must be blank there, or another
 /// candidate's réalisations would stay under the ones written.
-fn deja_rempli(
-    f: &Feuille,
-    parties: &[PartiePlan; 3],
-    colonnes: &[usize],
-) -> Option<(String, String)> {
-    parties.iter().find_map(|p| {
+fn deja_rempli(f: &Feuille, plan: &Plan) -> Option<(String, String)> {
+    let mut colonnes = vec![plan.col_intitule, plan.col_periode];
+    colonnes.extend(plan.colonnes.iter().map(|(c, _)| *c));
+    plan.parties.iter().find_map(|p| {
         (p.premiere..p.premiere + p.lignes).find_map(|l| {
             colonnes.iter().find_map(|&c| {
                 let t = f.cellule(l, c).texte();
@@ -71,6 +69,13 @@ fn deja_rempli(
     })
 }
 
+/// The plan with what it says of the sheet's rows.
+fn avec_contenu(f: &Feuille, plan: Result<Plan, Vec<String>>) -> Result<Plan, Vec<String>> {
+    let mut plan = plan?;
+    plan.deja_rempli = deja_rempli(f, &plan);
+    Ok(plan)
+}
+
 /// The plan of a template's sheets. 2011: the sheet of `option`'s parcours. `Err`: the landmarks
 /// that could not be found, by their printed label, or why no sheet is a tableau.
 pub fn plan(feuilles: &[Feuille], option: OptionSio) -> Result<Plan, Vec<String>> {
@@ -79,7 +84,7 @@ pub fn plan(feuilles: &[Feuille], option: OptionSio) -> Result<Plan, Vec<String>
     if let Referentiel::Sio2019(r) = r2019 {
         for f in feuilles {
             if let Some((tetes, colonnes)) = colonnes_2019(f, r) {
-                return plan_2019(f, tetes, colonnes);
+                return avec_contenu(f, plan_2019(f, tetes, colonnes));
             }
         }
     }
@@ -107,7 +112,7 @@ pub fn plan(feuilles: &[Feuille], option: OptionSio) -> Result<Plan, Vec<String>
                     .join(", ")
             )]);
         };
-        return plan_2011(f, *tetes, colonnes.clone());
+        return avec_contenu(f, plan_2011(f, *tetes, colonnes.clone()));
     }
     Err(vec![
         "têtes de colonnes des compétences (« Gérer le patrimoine informatique »…) ou des activités de 2011 \
@@ -247,10 +252,8 @@ fn plan_2019(
     else {
         return Err(vec!["repères".into()]);
     };
-    let mut remplies = vec![col_intitule, periode.colonne];
-    remplies.extend(colonnes.iter().map(|(c, _)| *c));
     Ok(Plan {
-        deja_rempli: deja_rempli(f, &parties, &remplies),
+        deja_rempli: None,
         modele: Modele::Sio2019 {
             sans_url: url.is_none(),
         },
@@ -316,10 +319,8 @@ fn plan_2011(
     else {
         return Err(vec!["repères".into()]);
     };
-    let mut remplies = vec![col_intitule, periode.colonne];
-    remplies.extend(colonnes.iter().map(|(c, _)| *c));
     Ok(Plan {
-        deja_rempli: deja_rempli(f, &parties, &remplies),
+        deja_rempli: None,
         modele: Modele::Sio2011,
         feuille: f.nom.clone(),
         nom,
