@@ -40,9 +40,45 @@ fn faces() -> &'static [ttf_parser::Face<'static>] {
     })
 }
 
+/// What the fonts know of the first code points (Latin, punctuation, the boxes and arrows):
+/// whether one draws it and its advance in each text face, per em. Looked up for every
+/// character of every document, it is computed once.
+struct Table {
+    dessinable: Vec<bool>,
+    avances: Vec<[f32; 3]>,
+}
+
+const TABLE_JUSQUA: u32 = 0x2700;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Table {
+            dessinable: Vec::with_capacity(TABLE_JUSQUA as usize),
+            avances: Vec::with_capacity(TABLE_JUSQUA as usize),
+        };
+        for u in 0..TABLE_JUSQUA {
+            let c = char::from_u32(u).unwrap_or('\u{FFFD}');
+            t.dessinable.push(dessinable_calcule(c));
+            t.avances.push(
+                [Graisse::Normale, Graisse::Grasse, Graisse::GrasseItalique]
+                    .map(|g| avance_calculee(c, g) as f32),
+            );
+        }
+        t
+    })
+}
+
 /// Whether the documents can print `c`: a font has it, or it is a line break, a tab, or an
 /// invisible formatting character that is never drawn.
 pub fn dessinable(c: char) -> bool {
+    match table().dessinable.get(c as usize) {
+        Some(d) => *d,
+        None => dessinable_calcule(c),
+    }
+}
+
+fn dessinable_calcule(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t')
         || matches!(
             c,
@@ -54,9 +90,9 @@ pub fn dessinable(c: char) -> bool {
 /// A face of the text font.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Graisse {
-    Normale,
-    Grasse,
-    GrasseItalique,
+    Normale = 0,
+    Grasse = 1,
+    GrasseItalique = 2,
 }
 
 /// The advance width of `texte` set at `taille` points in Liberation Sans (the symbols from
@@ -64,6 +100,20 @@ pub enum Graisse {
 /// is what fitting needs. Lets the layout of a form be decided once, from the data, instead of
 /// being measured in the template for each document.
 pub fn largeur(texte: &str, graisse: Graisse, taille: f64) -> f64 {
+    let t = table();
+    let i = graisse as usize;
+    texte
+        .chars()
+        .map(|c| match t.avances.get(c as usize) {
+            Some(a) => f64::from(a[i]),
+            None => avance_calculee(c, graisse),
+        })
+        .sum::<f64>()
+        * taille
+}
+
+/// The advance of `c` per em, in the face of `graisse` or the symbols' font.
+fn avance_calculee(c: char, graisse: Graisse) -> f64 {
     let f = faces();
     let (Some(texte_face), Some(symboles)) = (
         f.get(match graisse {
@@ -73,22 +123,16 @@ pub fn largeur(texte: &str, graisse: Graisse, taille: f64) -> f64 {
         }),
         f.get(4),
     ) else {
-        return texte.chars().count() as f64 * taille * 0.6;
+        return 0.6;
     };
-    texte
-        .chars()
-        .map(|c| {
-            let (face, g) = match texte_face.glyph_index(c) {
-                Some(g) => (texte_face, g),
-                None => match symboles.glyph_index(c) {
-                    Some(g) => (symboles, g),
-                    None => return taille * 0.6,
-                },
-            };
-            let avance = face.glyph_hor_advance(g).unwrap_or(0) as f64;
-            avance / face.units_per_em() as f64 * taille
-        })
-        .sum()
+    let (face, g) = match texte_face.glyph_index(c) {
+        Some(g) => (texte_face, g),
+        None => match symboles.glyph_index(c) {
+            Some(g) => (symboles, g),
+            None => return 0.6,
+        },
+    };
+    face.glyph_hor_advance(g).unwrap_or(0) as f64 / face.units_per_em() as f64
 }
 
 /// The lines `texte` takes when wrapped at `largeur_max` points (greedy, at spaces; a word
