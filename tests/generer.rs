@@ -4,7 +4,7 @@
 mod commun;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use commun::Tables;
 use commun::pdf::{info, mots, pages, texte, trouver};
@@ -14,25 +14,10 @@ fn racine() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn generer(classeur: &Path, sortie: &Path, extra: &[&str]) -> Output {
-    Command::new(commun::siodoc_bin())
-        .arg("generer")
-        .arg(classeur)
-        .arg("-o")
-        .arg(sortie)
-        .args(extra)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap()
-}
+use commun::generer;
 
 fn dossier_candidat(sortie: &Path, classe: &str, nom: &str) -> PathBuf {
-    let d = sortie.join(classe);
-    std::fs::read_dir(&d)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(nom))
-        .unwrap_or_else(|| panic!("pas de dossier {nom} dans {}", d.display()))
+    commun::dossier_candidat(sortie, Some(classe), nom)
 }
 
 /// Every file under a folder, sorted.

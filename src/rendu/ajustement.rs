@@ -59,6 +59,30 @@ pub fn hauteur_texte(texte: &str, graisse: Graisse, taille: f64, l: f64, interli
     hauteur(n, taille, interligne)
 }
 
+/// The height a réalisation's row needs: its text, bold, wrapped in a cell `largeur` wide with
+/// `marge` of padding, at least `minimum` (the form's row), as a spreadsheet's automatic height.
+pub fn hauteur_de_ligne(
+    texte: &str,
+    taille: f64,
+    largeur: f64,
+    marge: f64,
+    interligne: f64,
+    minimum: f64,
+) -> f64 {
+    (hauteur_texte(
+        texte,
+        Graisse::Grasse,
+        taille,
+        largeur - 2.0 * marge,
+        interligne,
+    ) + 2.0 * marge
+        + 1.0)
+        .max(minimum)
+}
+
+/// The gap between lines a spreadsheet leaves (Arial: 1.15 em from one baseline to the next).
+pub const INTERLIGNE_TABLEUR: f64 = 0.43;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -295,6 +295,15 @@ pub(crate) fn imprimable(texte: &str, max: usize) -> String {
     s
 }
 
+/// The first cell of a réalisation's row: its title, then its documents on a new line.
+pub(crate) fn intitule_et_documents(r: &Realisation) -> String {
+    if r.documents.est_vide() {
+        r.intitule.texte.clone()
+    } else {
+        format!("{}\n{}", r.intitule.texte, r.documents.texte)
+    }
+}
+
 pub(crate) fn nom_prenom(c: &Candidat) -> String {
     format!("{} {}", c.nom.texte, c.prenom.texte)
         .trim()
@@ -424,7 +433,7 @@ fn tableau_2019(
     non_valide: bool,
     meta: &Meta,
 ) -> Value {
-    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_texte};
+    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_de_ligne};
     use crate::polices::Graisse;
     let r19 = crate::referentiel::sio2019();
     let competences: Vec<_> = r19.bloc1().collect();
@@ -498,13 +507,8 @@ fn tableau_2019(
             m19::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
-                let texte = if r.documents.texte.is_empty() {
-                    r.intitule.texte.clone()
-                } else {
-                    format!("{}\n{}", r.intitule.texte, r.documents.texte)
-                };
                 // A long title makes its row taller, as the spreadsheet's automatic height.
-                let h = hauteur_texte(&texte, Graisse::Grasse, m19::TAILLE_CORPS, l[0] - 2.0 * m, 0.45) + 2.0 * m + 1.0;
+                let h = hauteur_de_ligne(&intitule_et_documents(r), m19::TAILLE_CORPS, l[0], m, 0.45, m19::HAUTEUR_LIGNE);
                 let periode = periode_en_lignes(&periode_2019(r));
                 let echelle_periode = periode
                     .iter()
@@ -513,7 +517,7 @@ fn tableau_2019(
                 json!({
                     "intitule": r.intitule.texte,
                     "documents": r.documents.texte,
-                    "hauteur": h.max(m19::HAUTEUR_LIGNE),
+                    "hauteur": h,
                     "periode": periode,
                     "echelle_periode": echelle_periode,
                     "coches": competences.iter().map(|k| cochees.contains(&k.code.as_str())).collect::<Vec<_>>(),
@@ -535,7 +539,7 @@ fn tableau_2011(
     let r11 = crate::referentiel::sio2011();
     let colonnes: Vec<_> = r11.colonnes_tableau(option).collect();
     let so: Vec<_> = r11.situations_obligatoires.iter().collect();
-    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_texte};
+    use super::ajustement::{echelle_bloc, echelle_ligne, hauteur_de_ligne};
     use crate::polices::Graisse;
     let m = m11::MARGE;
     let (l_so, l_p, l_act, l_a) = (
@@ -608,17 +612,12 @@ fn tableau_2011(
             m11::LIGNES_PARTIES,
             |r| {
                 let cochees: Vec<&str> = r.codes_coches().collect();
-                let texte = if r.documents.texte.is_empty() {
-                    r.intitule.texte.clone()
-                } else {
-                    format!("{}\n{}", r.intitule.texte, r.documents.texte)
-                };
-                let h = hauteur_texte(&texte, Graisse::Grasse, m11::TAILLE_CORPS, l_a - 2.0 * m, 0.3) + 2.0 * m + 1.0;
+                let h = hauteur_de_ligne(&intitule_et_documents(r), m11::TAILLE_CORPS, l_a, m, 0.3, m11::HAUTEUR_LIGNE);
                 let periode = periode_2011(r);
                 json!({
                     "intitule": r.intitule.texte,
                     "documents": r.documents.texte,
-                    "hauteur": h.max(m11::HAUTEUR_LIGNE),
+                    "hauteur": h,
                     "echelle_periode": echelle_ligne(&periode, Graisse::Grasse, m11::TAILLE_CORPS, l_p - 2.0),
                     "periode": periode,
                     "so": so.iter().map(|s| cochees.contains(&s.code.as_str())).collect::<Vec<_>>(),

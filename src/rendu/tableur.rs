@@ -8,7 +8,8 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
-use super::formulaires::{nom_prenom, periode_2011, periode_2019};
+use super::ajustement::{INTERLIGNE_TABLEUR, hauteur_de_ligne};
+use super::formulaires::{intitule_et_documents, nom_prenom, periode_2011, periode_2019};
 use crate::classeur::{Candidat, Classeur, Partie, Realisation};
 use crate::diagnostic::Diagnostic;
 use crate::referentiel::{OptionSio, Referentiel};
@@ -35,19 +36,6 @@ fn classeur_fixe(profil: &ProfilSession, titre: &str, auteur: &str) -> Result<Wo
 
 fn realisations_de<'a>(classeur: &'a Classeur, c: &'a Candidat) -> Vec<&'a Realisation> {
     classeur.realisations_titrees(&c.numero.texte)
-}
-
-/// The first cell of a réalisation's row: its title, then its documents on a new line.
-fn intitule_et_documents(r: &Realisation) -> String {
-    if r.documents.est_vide() {
-        r.intitule.texte.clone()
-    } else {
-        format!(
-            "{}
-{}",
-            r.intitule.texte, r.documents.texte
-        )
-    }
 }
 
 /// The candidate's tableau de synthèse as the official spreadsheet, filled.
@@ -345,13 +333,16 @@ fn tableau_2019(
                 ws.write_string_with_format(ligne, col, marque, &avec(&coche, col))?;
             }
             // A long title makes its row taller, as a spreadsheet's automatic height would.
-            let lignes_texte = texte
-                .lines()
-                .map(|l| l.chars().count().div_ceil(62).max(1))
-                .sum::<usize>();
             ws.set_row_height(
                 ligne,
-                m::HAUTEUR_LIGNE.max(lignes_texte as f64 * 13.0 + 4.0),
+                hauteur_de_ligne(
+                    &texte,
+                    m::TAILLE_CORPS,
+                    crate::officiel::mise_en_page::points(m::LARGEURS[0]),
+                    m::MARGE,
+                    INTERLIGNE_TABLEUR,
+                    m::HAUTEUR_LIGNE,
+                ),
             )?;
             ligne += 1;
         }
@@ -612,13 +603,16 @@ fn tableau_2011(
                 };
                 ws.write_string_with_format(ligne, col, marque, &avec(&coche, col))?;
             }
-            let lignes_texte = texte
-                .lines()
-                .map(|l| l.chars().count().div_ceil(62).max(1))
-                .sum::<usize>();
             ws.set_row_height(
                 ligne,
-                m::HAUTEUR_LIGNE.max(lignes_texte as f64 * 13.0 + 2.0),
+                hauteur_de_ligne(
+                    &texte,
+                    m::TAILLE_CORPS,
+                    crate::officiel::mise_en_page::points(m::LARGEUR_SITUATION),
+                    m::MARGE,
+                    INTERLIGNE_TABLEUR,
+                    m::HAUTEUR_LIGNE,
+                ),
             )?;
             ligne += 1;
         }

@@ -189,5 +189,5 @@ pub fn dossier_candidat(sortie: &Path, classe: Option<&str>, debut: &str) -> Pat
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(debut))
-        .unwrap()
+        .unwrap_or_else(|| panic!("pas de dossier {debut}…"))
 }

@@ -19,7 +19,7 @@ use crate::officiel::plan::Plan;
 use crate::officiel::reperes::avec_valeur;
 use crate::referentiel::OptionSio;
 
-use super::formulaires::{nom_prenom, periode_2011, periode_2019};
+use super::formulaires::{intitule_et_documents, nom_prenom, periode_2011, periode_2019};
 
 /// What to write into one sheet of the template.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -192,15 +192,10 @@ pub fn remplissage(
     if let Some(ci) = &plan.centre {
         ecrire(ci, avec_valeur(&ci.texte, centre));
     }
-    match &plan.url {
-        Some(ci) => ecrire(ci, avec_valeur(&ci.texte, &c.portfolio.texte)),
-        None if matches!(plan.modele, Modele::Sio2019 { .. }) && !c.portfolio.est_vide() => {
-            r.avertissements.push(format!(
-                "modèle sans ligne « Adresse URL du portfolio » (modèle 2022) : l'adresse {} n'est pas écrite",
-                c.portfolio.texte
-            ));
-        }
-        None => {}
+    // Without a URL row (the 2022 template) the address is left out: ModeleOfficiel::charger
+    // says so once for the class.
+    if let Some(ci) = &plan.url {
+        ecrire(ci, avec_valeur(&ci.texte, &c.portfolio.texte));
     }
     // SESSION: the year of the class; a template of another year is said.
     let texte_session = &plan.session.texte;
@@ -250,12 +245,8 @@ pub fn remplissage(
         }
         for (j, x) in de_la_partie.iter().enumerate() {
             let ligne = p.premiere + decalage + j;
-            let intitule = if x.documents.est_vide() {
-                x.intitule.texte.clone()
-            } else {
-                format!("{}\n{}", x.intitule.texte, x.documents.texte)
-            };
-            r.cellules.push((ligne, plan.col_intitule, intitule));
+            r.cellules
+                .push((ligne, plan.col_intitule, intitule_et_documents(x)));
             let periode = match plan.modele {
                 Modele::Sio2019 { .. } => periode_2019(x),
                 Modele::Sio2011 => periode_2011(x),

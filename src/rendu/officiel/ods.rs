@@ -13,7 +13,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::Remplissage;
-use super::xlsx::{attribut, decaler_refs, desechapper, echapper};
+use super::xlsx::{attribut, decaler_refs, desechapper, echapper, remplacer_attributs};
 
 pub fn remplir(modele: &[u8], r: &Remplissage) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(modele))
@@ -392,31 +392,17 @@ fn est_cellule(nom: &str) -> bool {
 
 /// Address attributes of the document below row `apres` (1-based) moved down by `n`.
 fn decaler_adresses(xml: &str, apres: usize, n: usize) -> String {
-    let mut o = String::with_capacity(xml.len());
-    let mut reste = xml;
-    const ATTRIBUTS: [&str; 5] = [
-        "table:print-ranges=\"",
-        "table:cell-range-address=\"",
-        "calcext:target-range-address=\"",
-        "table:base-cell-address=\"",
-        "table:target-range-address=\"",
-    ];
-    loop {
-        let prochain = ATTRIBUTS
-            .iter()
-            .filter_map(|a| reste.find(a).map(|i| (i, a.len())))
-            .min();
-        let Some((i, l)) = prochain else {
-            o.push_str(reste);
-            break;
-        };
-        o.push_str(&reste[..i + l]);
-        reste = &reste[i + l..];
-        let fin = reste.find('"').unwrap_or(reste.len());
-        o.push_str(&decaler_refs(&reste[..fin], apres, n));
-        reste = &reste[fin..];
-    }
-    o
+    remplacer_attributs(
+        xml,
+        &[
+            "table:print-ranges",
+            "table:cell-range-address",
+            "calcext:target-range-address",
+            "table:base-cell-address",
+            "table:target-range-address",
+        ],
+        |v| decaler_refs(v, apres, n),
+    )
 }
 
 #[cfg(test)]

@@ -311,31 +311,43 @@ pub(super) fn decaler_refs(texte: &str, apres: usize, n: usize) -> String {
     o
 }
 
-/// The references of the attributes that hold some (`ref`, `sqref`, …) moved down.
-fn decaler_attributs(xml: &str, apres: usize, n: usize) -> String {
+/// Each value of the attributes `noms` of a part's tags passed through `f`. An attribute counts
+/// where its name follows a space (« sqref= » is not « ref= »).
+pub(super) fn remplacer_attributs(xml: &str, noms: &[&str], f: impl Fn(&str) -> String) -> String {
     let mut o = String::with_capacity(xml.len());
     let mut reste = xml;
     loop {
-        let prochain = ["ref=\"", "sqref=\"", "topLeftCell=\"", "activeCell=\""]
+        let prochain = noms
             .iter()
-            .filter_map(|a| {
-                let i = reste.find(a)?;
-                let avant = reste[..i].chars().last();
-                avant
-                    .is_some_and(char::is_whitespace)
-                    .then_some((i, a.len()))
+            .filter_map(|nom| {
+                let motif = format!("{nom}=\"");
+                let mut depuis = 0;
+                while let Some(i) = reste[depuis..].find(&motif).map(|i| depuis + i) {
+                    if reste[..i].chars().last().is_some_and(char::is_whitespace) {
+                        return Some((i, motif.len()));
+                    }
+                    depuis = i + motif.len();
+                }
+                None
             })
             .min();
         let Some((i, l)) = prochain else {
             o.push_str(reste);
-            break;
+            return o;
         };
         o.push_str(&reste[..i + l]);
         reste = &reste[i + l..];
         let fin = reste.find('"').unwrap_or(reste.len());
-        o.push_str(&decaler_refs(&reste[..fin], apres, n));
+        o.push_str(&f(&reste[..fin]));
         reste = &reste[fin..];
     }
+}
+
+/// The references of the attributes that hold some (`ref`, `sqref`, …) moved down.
+fn decaler_attributs(xml: &str, apres: usize, n: usize) -> String {
+    let o = remplacer_attributs(xml, &["ref", "sqref", "topLeftCell", "activeCell"], |v| {
+        decaler_refs(v, apres, n)
+    });
     // Manual page breaks: `<brk id="36" …/>` is the row a break follows.
     let mut sortie = String::with_capacity(o.len());
     let mut reste = o.as_str();
