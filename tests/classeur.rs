@@ -297,7 +297,7 @@ fn missing_file_and_folder_without_csv() {
 }
 
 #[test]
-fn sheet_of_100_000_rows_is_refused_with_the_limit() {
+fn sheet_of_250_000_rows_is_refused_with_the_limit() {
     let dir = commun::temp();
     let f = dir.path().join("enorme.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -305,13 +305,13 @@ fn sheet_of_100_000_rows_is_refused_with_the_limit() {
     ws.set_name("Réalisations").unwrap();
     ws.write_string(0, 0, "N° candidat").unwrap();
     ws.write_string(0, 1, "Intitulé").unwrap();
-    for l in 1..100_000u32 {
+    for l in 1..250_000u32 {
         ws.write_string(l, 0, "1").unwrap();
         ws.write_string(l, 1, "Réalisation").unwrap();
     }
     wb.save(&f).unwrap();
     refuse(
         &f,
-        "a des valeurs jusqu'à la ligne 50001 ; siodoc lit au plus 50000 lignes par feuille",
+        "a des valeurs jusqu'à la ligne 200001 ; siodoc lit au plus 200000 lignes par feuille",
     );
 }

@@ -126,7 +126,7 @@ fn what_makes_a_spreadsheet_reader_allocate_is_refused_before() {
     refuse_classeur(
         &f,
         "la feuille « xl/worksheets/sheet1.xml » a des valeurs jusqu'à la ligne 1048576 ; siodoc lit \
-         au plus 50000 lignes par feuille : supprimez les lignes inutiles (ou le contenu isolé tout en bas) \
+         au plus 200000 lignes par feuille : supprimez les lignes inutiles (ou le contenu isolé tout en bas) \
          et enregistrez",
     );
 

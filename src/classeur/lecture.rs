@@ -595,13 +595,7 @@ impl Source {
                 descriptif: champ(f, l, e.colonne("descriptif")),
             },
         );
-        let classeur = Classeur {
-            parametres,
-            candidats,
-            realisations,
-            fiches,
-            colonnes_coches,
-        };
+        let classeur = Classeur::new(parametres, candidats, realisations, fiches, colonnes_coches);
         (classeur, diagnostics)
     }
 

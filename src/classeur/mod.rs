@@ -15,6 +15,8 @@ pub mod gabarit;
 pub mod lecture;
 pub mod schema;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 pub use dates::{DateLue, Periode};
@@ -312,17 +314,92 @@ pub struct Classeur {
     pub fiches: Vec<Fiche>,
     /// Codes of the tick columns found in `Réalisations`, in sheet order.
     pub colonnes_coches: Vec<String>,
+    /// Rows of each candidate, built on the first lookup: a class of 10 000 candidates is then
+    /// looked up in linear time, not quadratic.
+    #[serde(skip)]
+    pub(crate) index: Index,
+}
+
+/// Where each candidate's rows are, by N° candidat (in sheet order). The rows of a workbook are
+/// not changed once it is read; a copy builds its own index.
+#[derive(Debug, Default)]
+pub(crate) struct Index(std::sync::OnceLock<Lignes>);
+
+impl Clone for Index {
+    fn clone(&self) -> Index {
+        Index::default()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Lignes {
+    candidats: HashMap<String, usize>,
+    realisations: HashMap<String, Vec<usize>>,
+    fiches: HashMap<String, Vec<usize>>,
+}
+
+/// The index is derived from the rows: two workbooks are equal when their rows are.
+impl PartialEq for Index {
+    fn eq(&self, _: &Index) -> bool {
+        true
+    }
 }
 
 impl Classeur {
+    pub fn new(
+        parametres: Parametres,
+        candidats: Vec<Candidat>,
+        realisations: Vec<Realisation>,
+        fiches: Vec<Fiche>,
+        colonnes_coches: Vec<String>,
+    ) -> Classeur {
+        Classeur {
+            parametres,
+            candidats,
+            realisations,
+            fiches,
+            colonnes_coches,
+            index: Index::default(),
+        }
+    }
+
+    fn lignes(&self) -> &Lignes {
+        self.index.0.get_or_init(|| {
+            let mut l = Lignes::default();
+            for (i, c) in self.candidats.iter().enumerate() {
+                // The first candidate of a N° is the one found, as a search in order would.
+                l.candidats.entry(c.numero.texte.clone()).or_insert(i);
+            }
+            for (i, r) in self.realisations.iter().enumerate() {
+                l.realisations
+                    .entry(r.candidat.texte.clone())
+                    .or_default()
+                    .push(i);
+            }
+            for (i, f) in self.fiches.iter().enumerate() {
+                l.fiches
+                    .entry(f.candidat.texte.clone())
+                    .or_default()
+                    .push(i);
+            }
+            l
+        })
+    }
+
     pub fn candidat(&self, numero: &str) -> Option<&Candidat> {
-        self.candidats.iter().find(|c| c.numero.texte == numero)
+        self.lignes()
+            .candidats
+            .get(numero)
+            .and_then(|&i| self.candidats.get(i))
     }
 
     pub fn realisations_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Realisation> {
-        self.realisations
-            .iter()
-            .filter(move |r| r.candidat.texte == numero)
+        self.lignes()
+            .realisations
+            .get(numero)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.realisations.get(i))
     }
 
     /// A candidate's réalisations that have a title: the ones printed and counted.
@@ -333,9 +410,12 @@ impl Classeur {
     }
 
     pub fn fiches_de<'a>(&'a self, numero: &'a str) -> impl Iterator<Item = &'a Fiche> {
-        self.fiches
-            .iter()
-            .filter(move |f| f.candidat.texte == numero)
+        self.lignes()
+            .fiches
+            .get(numero)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.fiches.get(i))
     }
 }
 

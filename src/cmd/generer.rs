@@ -170,8 +170,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
         None => None,
     };
-    let (docs, ecartes) =
-        formulaires::documents(classeur, profil, &chargement.diagnostics, args.forcer);
+    // The documents' data are made as each lot is rendered: memory does not grow with the class.
+    let preparation =
+        formulaires::Preparation::new(classeur, profil, &chargement.diagnostics, args.forcer);
+    let (docs, ecartes) = preparation.documents();
+    let donnees = |d: &formulaires::Document| preparation.donnees(d);
     for e in &ecartes {
         eprintln!("{} : {}", e.candidat, e.raison);
     }
@@ -193,8 +196,8 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         standards,
     };
     if let Some(dossier) = &args.exporter_sources {
-        let ecrits =
-            generation::exporter_sources(&moteur, &docs, &opts, dossier).map_err(invalide)?;
+        let ecrits = generation::exporter_sources(&moteur, &docs, &donnees, &opts, dossier)
+            .map_err(invalide)?;
         eprintln!(
             "Sources de {} documents écrites dans « {} » ; pour en recompiler un : \
              typst compile --font-path {}/fonts --ignore-system-fonts <dossier>/main.typ",
@@ -218,9 +221,9 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
         barre.inc(1);
     };
-    let a_rendre: Vec<_> = if pdf { docs.clone() } else { Vec::new() };
+    let a_rendre: &[formulaires::Document] = if pdf { &docs } else { &[] };
     let mut bilan =
-        generation::generer(&moteur, &a_rendre, &opts, &avancement).map_err(invalide)?;
+        generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
     if pdf {
         match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso) {

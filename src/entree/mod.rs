@@ -23,8 +23,8 @@ pub mod limites {
     pub const TAILLE_ZIP: u64 = 500 << 20;
     /// Most entries in a ZIP container.
     pub const ENTREES_ZIP: usize = 10_000;
-    /// Most rows of a sheet (a class of 1 000 candidates with 50 réalisations each).
-    pub const LIGNES: usize = 50_000;
+    /// Most rows of a sheet (a promotion of 10 000 candidates with 20 réalisations each).
+    pub const LIGNES: usize = 200_000;
     /// Most columns of a sheet.
     pub const COLONNES: usize = 1_000;
     /// Most cells of the rectangle that holds a sheet's values (memory of the reader).

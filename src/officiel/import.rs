@@ -453,16 +453,16 @@ pub fn classe(tableaux: &[&TableauLu], profil: &ProfilSession) -> Classeur {
         .into_iter()
         .map(|c| c.code)
         .collect();
-    Classeur {
+    Classeur::new(
         parametres,
-        candidats: tableaux.iter().map(|t| t.candidat.clone()).collect(),
-        realisations: tableaux
+        tableaux.iter().map(|t| t.candidat.clone()).collect(),
+        tableaux
             .iter()
             .flat_map(|t| t.realisations.iter().cloned())
             .collect(),
-        fiches: Vec::new(),
+        Vec::new(),
         colonnes_coches,
-    }
+    )
 }
 
 /// What the class workbook holds for the class: the template's content, with the rows of fiches

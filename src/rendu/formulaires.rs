@@ -56,7 +56,11 @@ pub struct Document {
     /// own use (annex label, épreuve, identifier, « NON VALIDÉ »), kept off the page.
     pub description: String,
     pub mots_cles: Vec<String>,
-    /// JSON handed to the template as /data.json.
+    /// The candidate whose document this is (index in the workbook's candidates), whose data
+    /// [`Preparation::donnees`] makes when asked; `None` for a class document.
+    pub source: Option<usize>,
+    /// JSON handed to the template as /data.json: always there for a class document, there for
+    /// a candidate's when made by [`documents`], empty when made by [`Preparation`].
     pub donnees: Vec<u8>,
     /// Further parts of the same document, each laid out on its own and appended to the first
     /// (the class overview of a large class: its memory stays that of one part).
@@ -80,175 +84,258 @@ pub struct Ecarte {
 
 /// Every document of the class: per candidate the tableau de synthèse and the fiches, then the
 /// class overview. With `forcer`, documents of candidates with errors carry « NON VALIDÉ ».
+/// Each document comes with its data; [`Preparation`] gives them without, for a class too
+/// large to hold every document's data at once.
 pub fn documents(
     classeur: &Classeur,
     profil: &ProfilSession,
     diagnostics: &[Diagnostic],
     forcer: bool,
 ) -> (Vec<Document>, Vec<Ecarte>) {
-    let referentiel = profil.referentiel.charger();
-    let erreur_generale = diagnostics
-        .iter()
-        .any(|d| d.gravite == Gravite::Erreur && d.candidat.is_none());
-    let non_valide = |numero: &str| {
-        forcer
-            && (erreur_generale
-                || diagnostics
-                    .iter()
-                    .any(|d| d.gravite == Gravite::Erreur && d.candidat.as_deref() == Some(numero)))
-    };
-    let centre = classeur.parametres.centre.texte.as_str();
-    let auteur = if centre.is_empty() {
-        "siodoc".to_string()
-    } else {
-        centre.to_string()
-    };
-    let mut docs = Vec::new();
-    let mut ecartes = Vec::new();
-    for c in &classeur.candidats {
-        let numero = c.numero.texte.as_str();
-        let Some(option) = c.option() else {
-            ecartes.push(Ecarte {
-                candidat: format!("{} {} ({numero})", c.nom.texte, c.prenom.texte),
-                raison: "option inconnue : aucun document".into(),
-            });
-            continue;
-        };
-        if numero.is_empty() {
-            ecartes.push(Ecarte {
-                candidat: format!("{} {}", c.nom.texte, c.prenom.texte),
-                raison: "N° candidat vide : aucun document".into(),
-            });
-            continue;
+    let preparation = Preparation::new(classeur, profil, diagnostics, forcer);
+    let (mut docs, ecartes) = preparation.documents();
+    for d in &mut docs {
+        if d.source.is_some() {
+            d.donnees = preparation.donnees(d);
         }
-        let identite = Identite {
-            numero: numero.into(),
-            nom: c.nom.texte.clone(),
-            prenom: c.prenom.texte.clone(),
-            option: option.code().into(),
-        };
-        let nv = non_valide(numero);
-        let realisations = classeur.realisations_titrees(numero);
-        let f = &profil.tableau_synthese;
-        let titre = format!(
-            "{} — {} — session {}",
-            f.titre,
-            nom_prenom(c),
-            profil.session
-        );
-        let identifiant = Genre::TableauSynthese.identifiant(profil.session, Some(numero));
-        let meta = Meta {
-            titre: &titre,
-            identifiant: &identifiant,
-            annexe: f.annexe.get(option),
-            epreuve: &f.libelle_epreuve(option),
-        };
-        let donnees = match referentiel {
-            Referentiel::Sio2019(_) => {
-                tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
-            }
-            Referentiel::Sio2011(_) => {
-                tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
-            }
-        };
-        docs.push(Document {
-            genre: Genre::TableauSynthese,
-            modele: match referentiel {
-                Referentiel::Sio2019(_) => "tableau-2019.typ",
-                Referentiel::Sio2011(_) => "tableau-2011.typ",
+    }
+    (docs, ecartes)
+}
+
+/// The documents of a class, their data made when asked: what a candidate's documents show is
+/// computed from the workbook when they are rendered, so that memory does not grow with the
+/// class.
+pub struct Preparation<'a> {
+    classeur: &'a Classeur,
+    profil: &'a ProfilSession,
+    diagnostics: &'a [Diagnostic],
+    /// Candidates with an error, when `forcer` marks their documents « NON VALIDÉ » (all of
+    /// them when the error concerns the whole workbook).
+    non_valides: std::collections::HashSet<&'a str>,
+    tous_non_valides: bool,
+    auteur: String,
+}
+
+impl<'a> Preparation<'a> {
+    pub fn new(
+        classeur: &'a Classeur,
+        profil: &'a ProfilSession,
+        diagnostics: &'a [Diagnostic],
+        forcer: bool,
+    ) -> Preparation<'a> {
+        let erreurs = diagnostics.iter().filter(|d| d.gravite == Gravite::Erreur);
+        let centre = classeur.parametres.centre.texte.as_str();
+        Preparation {
+            classeur,
+            profil,
+            diagnostics,
+            non_valides: if forcer {
+                erreurs
+                    .clone()
+                    .filter_map(|d| d.candidat.as_deref())
+                    .collect()
+            } else {
+                Default::default()
             },
-            candidat: Some(identite.clone()),
-            description: meta.description(nv),
-            mots_cles: meta.mots_cles(nv),
-            titre,
-            auteur: auteur.clone(),
-            identifiant,
-            donnees: octets(&donnees),
-            suite: Vec::new(),
-        });
-        for k in [1u8, 2] {
-            let Some(r) = realisations.iter().find(|r| r.numero_fiche() == Some(k)) else {
+            tous_non_valides: forcer && erreurs.clone().any(|d| d.candidat.is_none()),
+            auteur: if centre.is_empty() {
+                "siodoc".to_string()
+            } else {
+                centre.to_string()
+            },
+        }
+    }
+
+    fn non_valide(&self, numero: &str) -> bool {
+        self.tous_non_valides || self.non_valides.contains(numero)
+    }
+
+    /// Every document, the candidates' without their data (see [`Preparation::donnees`]), and
+    /// the candidates left out.
+    pub fn documents(&self) -> (Vec<Document>, Vec<Ecarte>) {
+        let (classeur, profil) = (self.classeur, self.profil);
+        let referentiel = profil.referentiel.charger();
+        let mut docs = Vec::new();
+        let mut ecartes = Vec::new();
+        for (indice, c) in classeur.candidats.iter().enumerate() {
+            let numero = c.numero.texte.as_str();
+            let Some(option) = c.option() else {
+                ecartes.push(Ecarte {
+                    candidat: format!("{} {} ({numero})", c.nom.texte, c.prenom.texte),
+                    raison: "option inconnue : aucun document".into(),
+                });
                 continue;
             };
-            let texte = classeur
-                .fiches_de(numero)
-                .find(|f| f.numero_fiche() == Some(k));
-            let f = &profil.fiche_descriptive;
+            if numero.is_empty() {
+                ecartes.push(Ecarte {
+                    candidat: format!("{} {}", c.nom.texte, c.prenom.texte),
+                    raison: "N° candidat vide : aucun document".into(),
+                });
+                continue;
+            }
+            let identite = Identite {
+                numero: numero.into(),
+                nom: c.nom.texte.clone(),
+                prenom: c.prenom.texte.clone(),
+                option: option.code().into(),
+            };
+            let nv = self.non_valide(numero);
+            let f = &profil.tableau_synthese;
             let titre = format!(
-                "{} n° {k} — {} — session {}",
+                "{} — {} — session {}",
                 f.titre,
                 nom_prenom(c),
                 profil.session
             );
-            let identifiant = Genre::Fiche(k).identifiant(profil.session, Some(numero));
+            let identifiant = Genre::TableauSynthese.identifiant(profil.session, Some(numero));
             let meta = Meta {
                 titre: &titre,
                 identifiant: &identifiant,
                 annexe: f.annexe.get(option),
                 epreuve: &f.libelle_epreuve(option),
             };
-            let (modele, donnees) = match referentiel {
-                Referentiel::Sio2019(_) => (
-                    "fiche-2019.typ",
-                    fiche(classeur, profil, c, option, r, texte, k, nv, &meta),
-                ),
-                Referentiel::Sio2011(_) => (
-                    "fiche-2011.typ",
-                    fiche(classeur, profil, c, option, r, texte, k, nv, &meta),
-                ),
-            };
             docs.push(Document {
-                genre: Genre::Fiche(k),
-                modele,
+                genre: Genre::TableauSynthese,
+                modele: match referentiel {
+                    Referentiel::Sio2019(_) => "tableau-2019.typ",
+                    Referentiel::Sio2011(_) => "tableau-2011.typ",
+                },
                 candidat: Some(identite.clone()),
                 description: meta.description(nv),
                 mots_cles: meta.mots_cles(nv),
                 titre,
-                auteur: auteur.clone(),
+                auteur: self.auteur.clone(),
                 identifiant,
-                donnees: octets(&donnees),
+                source: Some(indice),
+                donnees: Vec::new(),
                 suite: Vec::new(),
             });
+            let realisations = classeur.realisations_titrees(numero);
+            for k in [1u8, 2] {
+                if !realisations.iter().any(|r| r.numero_fiche() == Some(k)) {
+                    continue;
+                }
+                let f = &profil.fiche_descriptive;
+                let titre = format!(
+                    "{} n° {k} — {} — session {}",
+                    f.titre,
+                    nom_prenom(c),
+                    profil.session
+                );
+                let identifiant = Genre::Fiche(k).identifiant(profil.session, Some(numero));
+                let meta = Meta {
+                    titre: &titre,
+                    identifiant: &identifiant,
+                    annexe: f.annexe.get(option),
+                    epreuve: &f.libelle_epreuve(option),
+                };
+                docs.push(Document {
+                    genre: Genre::Fiche(k),
+                    modele: match referentiel {
+                        Referentiel::Sio2019(_) => "fiche-2019.typ",
+                        Referentiel::Sio2011(_) => "fiche-2011.typ",
+                    },
+                    candidat: Some(identite.clone()),
+                    description: meta.description(nv),
+                    mots_cles: meta.mots_cles(nv),
+                    titre,
+                    auteur: self.auteur.clone(),
+                    identifiant,
+                    source: Some(indice),
+                    donnees: Vec::new(),
+                    suite: Vec::new(),
+                });
+            }
         }
-    }
-    let titre = format!(
-        "Synthèse de la classe {} — session {}",
-        classeur.parametres.classe.texte, profil.session
-    );
-    let identifiant = Genre::SyntheseClasse.identifiant(profil.session, None);
-    let session = format!("session {}", profil.session);
-    let meta = Meta {
-        titre: &titre,
-        identifiant: &identifiant,
-        annexe: "Synthèse de la classe",
-        epreuve: &session,
-    };
-    docs.push(Document {
-        genre: Genre::SyntheseClasse,
-        modele: "synthese-classe.typ",
-        candidat: None,
-        titre: titre.clone(),
-        auteur,
-        description: meta.description(false),
-        mots_cles: meta.mots_cles(false),
-        identifiant: identifiant.clone(),
-        donnees: Vec::new(),
-        suite: Vec::new(),
-    });
-    // The class overview in parts of a few pages, the first one as its data.
-    let mut parties: Vec<Vec<u8>> = synthese(classeur, profil, diagnostics, &meta)
-        .iter()
-        .map(octets)
-        .collect();
-    if let Some(d) = docs.last_mut() {
-        d.donnees = if parties.is_empty() {
-            Vec::new()
-        } else {
-            parties.remove(0)
+        let titre = format!(
+            "Synthèse de la classe {} — session {}",
+            classeur.parametres.classe.texte, profil.session
+        );
+        let identifiant = Genre::SyntheseClasse.identifiant(profil.session, None);
+        let session = format!("session {}", profil.session);
+        let meta = Meta {
+            titre: &titre,
+            identifiant: &identifiant,
+            annexe: "Synthèse de la classe",
+            epreuve: &session,
         };
-        d.suite = parties;
+        // The class overview in parts of a few pages, the first one as its data.
+        let mut parties: Vec<Vec<u8>> = synthese(classeur, profil, self.diagnostics, &meta)
+            .iter()
+            .map(octets)
+            .collect();
+        docs.push(Document {
+            genre: Genre::SyntheseClasse,
+            modele: "synthese-classe.typ",
+            candidat: None,
+            titre: titre.clone(),
+            auteur: self.auteur.clone(),
+            description: meta.description(false),
+            mots_cles: meta.mots_cles(false),
+            identifiant: identifiant.clone(),
+            source: None,
+            donnees: if parties.is_empty() {
+                Vec::new()
+            } else {
+                parties.remove(0)
+            },
+            suite: parties,
+        });
+        (docs, ecartes)
     }
-    (docs, ecartes)
+
+    /// A document's data as its template reads it (/data.json): made now from the workbook for
+    /// a candidate's document, the data it carries for the class overview.
+    pub fn donnees(&self, d: &Document) -> Vec<u8> {
+        let Some(c) = d.source.and_then(|i| self.classeur.candidats.get(i)) else {
+            return d.donnees.clone();
+        };
+        let (classeur, profil) = (self.classeur, self.profil);
+        let Some(option) = c.option() else {
+            return d.donnees.clone();
+        };
+        let numero = c.numero.texte.as_str();
+        let nv = self.non_valide(numero);
+        let realisations = classeur.realisations_titrees(numero);
+        let referentiel = profil.referentiel.charger();
+        let v = match d.genre {
+            Genre::TableauSynthese => {
+                let f = &profil.tableau_synthese;
+                let meta = Meta {
+                    titre: &d.titre,
+                    identifiant: &d.identifiant,
+                    annexe: f.annexe.get(option),
+                    epreuve: &f.libelle_epreuve(option),
+                };
+                match referentiel {
+                    Referentiel::Sio2019(_) => {
+                        tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
+                    }
+                    Referentiel::Sio2011(_) => {
+                        tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
+                    }
+                }
+            }
+            Genre::Fiche(k) => {
+                let Some(r) = realisations.iter().find(|r| r.numero_fiche() == Some(k)) else {
+                    return d.donnees.clone();
+                };
+                let texte = classeur
+                    .fiches_de(numero)
+                    .find(|f| f.numero_fiche() == Some(k));
+                let f = &profil.fiche_descriptive;
+                let meta = Meta {
+                    titre: &d.titre,
+                    identifiant: &d.identifiant,
+                    annexe: f.annexe.get(option),
+                    epreuve: &f.libelle_epreuve(option),
+                };
+                fiche(classeur, profil, c, option, r, texte, k, nv, &meta)
+            }
+            Genre::SyntheseClasse => return d.donnees.clone(),
+        };
+        octets(&v)
+    }
 }
 
 /// The data of a document as its template reads it. Every text is made printable first: with

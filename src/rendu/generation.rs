@@ -68,10 +68,20 @@ pub fn chemins(docs: &[Document], opts: &Options, extension: &str) -> Result<Vec
         .collect()
 }
 
-/// Renders and writes all documents in parallel.
+/// Makes a document's data (/data.json) when it is about to be rendered.
+pub type Donnees<'a> = dyn Fn(&Document) -> Vec<u8> + Sync + 'a;
+
+/// The data each document already carries (documents made by `formulaires::documents`).
+pub fn donnees_portees(d: &Document) -> Vec<u8> {
+    d.donnees.clone()
+}
+
+/// Renders and writes all documents in parallel, each one's data made by `donnees` when its
+/// lot is rendered.
 pub fn generer(
     moteur: &Moteur,
     docs: &[Document],
+    donnees: &Donnees,
     opts: &Options,
     avancement: &(dyn Fn(Avancement) + Sync),
 ) -> Result<Bilan, String> {
@@ -93,7 +103,9 @@ pub fn generer(
                     .spawn_scoped(s, || {
                         let mut faits = Vec::new();
                         while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
-                            for (i, resultat) in rendre_lot(moteur, docs, lot, &chemins, opts) {
+                            for (i, resultat) in
+                                rendre_lot(moteur, docs, donnees, lot, &chemins, opts)
+                            {
                                 avancement(Avancement {
                                     chemin: &chemins[i],
                                     erreur: resultat.as_ref().err().map(String::as_str),
@@ -212,14 +224,17 @@ fn rendre_en_parties(
 fn rendre_lot(
     moteur: &Moteur,
     docs: &[Document],
+    donnees: &Donnees,
     lot: &[usize],
     chemins: &[PathBuf],
     opts: &Options,
 ) -> Vec<(usize, Result<Vec<String>, String>)> {
+    let faites: Vec<Vec<u8>> = lot.iter().map(|&i| donnees(&docs[i])).collect();
     let entrees: Vec<DocumentLot> = lot
         .iter()
-        .map(|&i| DocumentLot {
-            donnees: &docs[i].donnees,
+        .zip(&faites)
+        .map(|(&i, faite)| DocumentLot {
+            donnees: faite,
             titre: &docs[i].titre,
             auteur: &docs[i].auteur,
             description: &docs[i].description,
@@ -272,6 +287,7 @@ fn ecrire(chemin: &Path, octets: &[u8]) -> Result<(), String> {
 pub fn exporter_sources(
     moteur: &Moteur,
     docs: &[Document],
+    donnees: &Donnees,
     opts: &Options,
     dossier: &Path,
 ) -> Result<Vec<PathBuf>, String> {
@@ -295,7 +311,7 @@ pub fn exporter_sources(
             .unwrap_or_default();
         ecrire(&cible.join("main.typ"), principal.as_bytes())?;
         ecrire(&cible.join("commun.typ"), commun.as_bytes())?;
-        ecrire(&cible.join("data.json"), &d.donnees)?;
+        ecrire(&cible.join("data.json"), &donnees(d))?;
         ecrits.push(cible);
     }
     Ok(ecrits)
@@ -316,7 +332,8 @@ pub fn generer_tableurs(
     // takes the place of the replica.
     let extension = officiel.map_or("xlsx", |o| o.extension.as_str());
     let chemins = chemins(docs, opts, extension)?;
-    type Travail = (PathBuf, Result<Vec<u8>, String>, Vec<String>);
+    // Each workbook is written as soon as it is made: memory does not grow with the class.
+    type Travail = (PathBuf, Result<(), String>, Vec<String>);
     let mut travaux: Vec<Travail> = docs
         .par_iter()
         .zip(chemins.par_iter())
@@ -330,7 +347,11 @@ pub fn generer_tableurs(
             let option = c.option()?;
             Some(match officiel {
                 Some(o) => match o.remplir(classeur, profil.session, c, option) {
-                    Ok((octets, avertissements)) => (chemin.clone(), Ok(octets), avertissements),
+                    Ok((octets, avertissements)) => (
+                        chemin.clone(),
+                        ecrire(&opts.sortie.join(chemin), &octets),
+                        avertissements,
+                    ),
                     Err(e) => (
                         chemin.clone(),
                         Err(format!("modèle officiel impossible à remplir : {e}")),
@@ -340,24 +361,24 @@ pub fn generer_tableurs(
                 None => (
                     chemin.clone(),
                     super::tableur::tableau(classeur, profil, c, option)
-                        .map_err(|e| format!("classeur impossible à produire : {e}")),
+                        .map_err(|e| format!("classeur impossible à produire : {e}"))
+                        .and_then(|octets| ecrire(&opts.sortie.join(chemin), &octets)),
                     Vec::new(),
                 ),
             })
         })
         .collect();
-    travaux.push((
-        Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx"),
-        super::tableur::classe(classeur, profil, diagnostics)
-            .map_err(|e| format!("classeur impossible à produire : {e}")),
-        Vec::new(),
-    ));
+    let classe = Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx");
+    let ecrit = super::tableur::classe(classeur, profil, diagnostics)
+        .map_err(|e| format!("classeur impossible à produire : {e}"))
+        .and_then(|octets| ecrire(&opts.sortie.join(&classe), &octets));
+    travaux.push((classe, ecrit, Vec::new()));
     let mut bilan = Bilan::default();
-    for (chemin, octets, avertissements) in travaux {
+    for (chemin, ecrit, avertissements) in travaux {
         bilan
             .avertissements
             .extend(avertissements.into_iter().map(|a| (chemin.clone(), a)));
-        match octets.and_then(|o| ecrire(&opts.sortie.join(&chemin), &o)) {
+        match ecrit {
             Ok(()) => bilan.ecrits.push(chemin),
             Err(e) => bilan.echecs.push((chemin, e)),
         }

@@ -42,6 +42,15 @@ pub fn assembler(parts: &[Vec<u8>], a: &Assemblage) -> Result<Vec<u8>, String> {
             Err(_) => empreinte.update(octets),
         }
         doc.renumber_objects_with(sortie.max_id + 1);
+        // The part's structure tree describes that part alone and is not carried over: dropped
+        // now, so that a merge holds one part's tree at a time (a class overview of 10 000
+        // candidates has hundreds of thousands of table cells).
+        if let Ok(racine) = doc.trailer.get(b"Root").and_then(Object::as_reference)
+            && let Ok(catalogue) = doc.get_dictionary_mut(racine)
+        {
+            catalogue.remove(b"StructTreeRoot");
+        }
+        doc.prune_objects();
         let catalogue = doc
             .catalog()
             .map_err(|e| format!("document n° {} sans catalogue ({e})", n + 1))?

@@ -1,0 +1,168 @@
+//! What the performance work must not change (issue 12): the parts every candidate shares,
+//! now laid out once per lot, are still text in the PDF, the files still claim PDF/A-2b, the
+//! data made lot by lot are the data made all at once, and the workbook's index finds what a
+//! search in sheet order finds.
+
+mod commun;
+
+use std::path::Path;
+
+use commun::pdf::{texte, xmp};
+use commun::{Tables, dossier_candidat, generer};
+use siodoc::rendu::formulaires::{self, Preparation};
+
+fn racine() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Text with its line breaks and runs of spaces made single spaces, as a reader sees it.
+fn aplati(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn shared_heads_and_notes_stay_extractable_text_in_pdf_a() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("s");
+    let sortie_generer = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &sortie,
+        &["--formats", "pdf"],
+    );
+    assert!(sortie_generer.status.success(), "{sortie_generer:?}");
+    let candidat = dossier_candidat(&sortie, Some("BTS SIO 26"), "MARTIN_");
+
+    // The column heads are drawn at 100 % and scaled with the whole sheet: every sub-item and
+    // compétence name is still found, each sub-item after its « ▸ ».
+    let tableau = candidat.join("tableau-de-synthese.pdf");
+    let t = aplati(&texte(&tableau));
+    for attendu in [
+        "▸Recenser et identifier les ressources numériques",
+        "▸Gérer des sauvegardes",
+        "Gérer le patrimoine informatique",
+        "Période (sous la forme du JJ/MM/AA au JJ/MM/AA)",
+        "Compétences mises en œuvre",
+    ] {
+        assert!(t.contains(attendu), "« {attendu} » absent du tableau : {t}");
+    }
+
+    // The fiche's notes, now placed at the foot of the recto in blocks of text, and its
+    // header lines, are text too.
+    let fiche = candidat.join("fiche-1.pdf");
+    let f = aplati(&texte(&fiche));
+    for attendu in [
+        "BTS SERVICES INFORMATIQUES AUX ORGANISATIONS",
+        "² Les réalisations professionnelles sont élaborées dans un environnement technologique conforme à l’annexe II.E du référentiel du BTS SIO.",
+        "DESCRIPTION D’UNE RÉALISATION PROFESSIONNELLE",
+    ] {
+        assert!(
+            f.contains(attendu),
+            "« {attendu} » absent de la fiche : {f}"
+        );
+    }
+
+    for pdf in [&tableau, &fiche] {
+        let x = xmp(pdf);
+        assert!(
+            x.contains("<pdfaid:part>2</pdfaid:part>")
+                && x.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{} : identification PDF/A-2b absente : {x}",
+            pdf.display()
+        );
+    }
+}
+
+#[test]
+fn data_made_lot_by_lot_equal_data_made_at_once() {
+    for session in [2020, 2026] {
+        let chargement = Tables::exemple(session).charger();
+        let (classeur, profil) = (
+            chargement.classeur.as_ref().unwrap(),
+            chargement.profil.as_ref().unwrap(),
+        );
+        let (tout, ecartes) =
+            formulaires::documents(classeur, profil, &chargement.diagnostics, true);
+        let preparation = Preparation::new(classeur, profil, &chargement.diagnostics, true);
+        let (legers, ecartes_legers) = preparation.documents();
+        assert_eq!(ecartes, ecartes_legers);
+        assert_eq!(tout.len(), legers.len());
+        assert!(
+            tout.len() > 3,
+            "session {session} : {} documents",
+            tout.len()
+        );
+        for (a, b) in tout.iter().zip(&legers) {
+            assert_eq!(
+                (&a.titre, &a.identifiant, &a.description, &a.mots_cles),
+                (&b.titre, &b.identifiant, &b.description, &b.mots_cles)
+            );
+            // A candidate's document carries no data until asked; then the same bytes.
+            assert_eq!(
+                b.donnees.is_empty(),
+                b.source.is_some(),
+                "{}",
+                b.identifiant
+            );
+            assert!(!a.donnees.is_empty(), "{}", a.identifiant);
+            assert!(
+                preparation.donnees(b) == a.donnees,
+                "{} : données différentes",
+                a.identifiant
+            );
+        }
+    }
+}
+
+#[test]
+fn index_finds_what_a_search_in_sheet_order_finds() {
+    let mut t = Tables::exemple(2026);
+    // A N° given twice in Candidats, and a réalisation of the first candidate moved to the end.
+    let numero = t.get("Candidats", 2, "N° candidat");
+    let double = t.dupliquer("Candidats", 2);
+    t.set("Candidats", double, "NOM", "DOUBLON");
+    let r = t.realisation(&numero, 1);
+    let copie = t.dupliquer("Réalisations", r);
+    t.set("Réalisations", copie, "Intitulé", "Ajoutée à la fin");
+    let chargement = t.charger();
+    let classeur = chargement.classeur.as_ref().unwrap();
+    for c in &classeur.candidats {
+        let n = c.numero.texte.as_str();
+        let premier = classeur.candidats.iter().find(|x| x.numero.texte == n);
+        assert_eq!(
+            classeur.candidat(n).map(|c| &c.nom.texte),
+            premier.map(|c| &c.nom.texte)
+        );
+        let attendues: Vec<u32> = classeur
+            .realisations
+            .iter()
+            .filter(|r| r.candidat.texte == n)
+            .map(|r| r.ligne)
+            .collect();
+        let trouvees: Vec<u32> = classeur.realisations_de(n).map(|r| r.ligne).collect();
+        assert_eq!(trouvees, attendues, "réalisations de {n}");
+        let fiches: Vec<&str> = classeur
+            .fiches_de(n)
+            .map(|f| f.candidat.texte.as_str())
+            .collect();
+        assert_eq!(
+            fiches.len(),
+            classeur
+                .fiches
+                .iter()
+                .filter(|f| f.candidat.texte == n)
+                .count()
+        );
+    }
+    let premier = classeur.candidat(&numero).unwrap();
+    assert_ne!(
+        premier.nom.texte, "DOUBLON",
+        "le premier candidat de ce N° est gardé"
+    );
+    let dernieres = classeur.realisations_titrees(&numero);
+    assert_eq!(
+        dernieres.last().map(|r| r.intitule.texte.as_str()),
+        Some("Ajoutée à la fin")
+    );
+    assert!(classeur.candidat("n'existe pas").is_none());
+    assert_eq!(classeur.realisations_de("n'existe pas").count(), 0);
+}
