@@ -10,7 +10,7 @@ use crate::officiel::mise_en_page::{
     A3_PAYSAGE, A4, MARGE_A3, MARGE_A4, points, sio2011 as m11, sio2019 as m19,
 };
 use crate::referentiel::{OptionSio, Referentiel};
-use crate::session::ProfilSession;
+use crate::session::{Formulaire, ProfilSession};
 
 /// Kinds of documents, with the file name each gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -180,6 +180,33 @@ impl<'a> Preparation<'a> {
                 option: option.code().into(),
             };
             let nv = self.non_valide(numero);
+            // A candidate's document, its data left to `donnees`.
+            let document =
+                |genre: Genre, f: &Formulaire, titre: String, modele_2019, modele_2011| {
+                    let identifiant = genre.identifiant(profil.session, Some(numero));
+                    let meta = Meta {
+                        titre: &titre,
+                        identifiant: &identifiant,
+                        annexe: f.annexe.get(option),
+                        epreuve: &f.libelle_epreuve(option),
+                    };
+                    Document {
+                        genre,
+                        modele: match referentiel {
+                            Referentiel::Sio2019(_) => modele_2019,
+                            Referentiel::Sio2011(_) => modele_2011,
+                        },
+                        candidat: Some(identite.clone()),
+                        description: meta.description(nv),
+                        mots_cles: meta.mots_cles(nv),
+                        auteur: self.auteur.clone(),
+                        source: Some(indice),
+                        donnees: Vec::new(),
+                        suite: Vec::new(),
+                        titre,
+                        identifiant,
+                    }
+                };
             let f = &profil.tableau_synthese;
             let titre = format!(
                 "{} — {} — session {}",
@@ -187,29 +214,13 @@ impl<'a> Preparation<'a> {
                 nom_prenom(c),
                 profil.session
             );
-            let identifiant = Genre::TableauSynthese.identifiant(profil.session, Some(numero));
-            let meta = Meta {
-                titre: &titre,
-                identifiant: &identifiant,
-                annexe: f.annexe.get(option),
-                epreuve: &f.libelle_epreuve(option),
-            };
-            docs.push(Document {
-                genre: Genre::TableauSynthese,
-                modele: match referentiel {
-                    Referentiel::Sio2019(_) => "tableau-2019.typ",
-                    Referentiel::Sio2011(_) => "tableau-2011.typ",
-                },
-                candidat: Some(identite.clone()),
-                description: meta.description(nv),
-                mots_cles: meta.mots_cles(nv),
+            docs.push(document(
+                Genre::TableauSynthese,
+                f,
                 titre,
-                auteur: self.auteur.clone(),
-                identifiant,
-                source: Some(indice),
-                donnees: Vec::new(),
-                suite: Vec::new(),
-            });
+                "tableau-2019.typ",
+                "tableau-2011.typ",
+            ));
             let realisations = classeur.realisations_titrees(numero);
             for k in [1u8, 2] {
                 if !realisations.iter().any(|r| r.numero_fiche() == Some(k)) {
@@ -222,29 +233,13 @@ impl<'a> Preparation<'a> {
                     nom_prenom(c),
                     profil.session
                 );
-                let identifiant = Genre::Fiche(k).identifiant(profil.session, Some(numero));
-                let meta = Meta {
-                    titre: &titre,
-                    identifiant: &identifiant,
-                    annexe: f.annexe.get(option),
-                    epreuve: &f.libelle_epreuve(option),
-                };
-                docs.push(Document {
-                    genre: Genre::Fiche(k),
-                    modele: match referentiel {
-                        Referentiel::Sio2019(_) => "fiche-2019.typ",
-                        Referentiel::Sio2011(_) => "fiche-2011.typ",
-                    },
-                    candidat: Some(identite.clone()),
-                    description: meta.description(nv),
-                    mots_cles: meta.mots_cles(nv),
+                docs.push(document(
+                    Genre::Fiche(k),
+                    f,
                     titre,
-                    auteur: self.auteur.clone(),
-                    identifiant,
-                    source: Some(indice),
-                    donnees: Vec::new(),
-                    suite: Vec::new(),
-                });
+                    "fiche-2019.typ",
+                    "fiche-2011.typ",
+                ));
             }
         }
         let titre = format!(
@@ -298,41 +293,34 @@ impl<'a> Preparation<'a> {
         let nv = self.non_valide(numero);
         let realisations = classeur.realisations_titrees(numero);
         let referentiel = profil.referentiel.charger();
-        let v = match d.genre {
-            Genre::TableauSynthese => {
-                let f = &profil.tableau_synthese;
-                let meta = Meta {
-                    titre: &d.titre,
-                    identifiant: &d.identifiant,
-                    annexe: f.annexe.get(option),
-                    epreuve: &f.libelle_epreuve(option),
-                };
-                match referentiel {
-                    Referentiel::Sio2019(_) => {
-                        tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
-                    }
-                    Referentiel::Sio2011(_) => {
-                        tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
-                    }
-                }
-            }
-            Genre::Fiche(k) => {
+        let f = match d.genre {
+            Genre::TableauSynthese => &profil.tableau_synthese,
+            Genre::Fiche(_) => &profil.fiche_descriptive,
+            Genre::SyntheseClasse => return d.donnees.clone(),
+        };
+        let epreuve = f.libelle_epreuve(option);
+        let meta = Meta {
+            titre: &d.titre,
+            identifiant: &d.identifiant,
+            annexe: f.annexe.get(option),
+            epreuve: &epreuve,
+        };
+        let v = match (d.genre, referentiel) {
+            (Genre::Fiche(k), _) => {
                 let Some(r) = realisations.iter().find(|r| r.numero_fiche() == Some(k)) else {
                     return d.donnees.clone();
                 };
                 let texte = classeur
                     .fiches_de(numero)
                     .find(|f| f.numero_fiche() == Some(k));
-                let f = &profil.fiche_descriptive;
-                let meta = Meta {
-                    titre: &d.titre,
-                    identifiant: &d.identifiant,
-                    annexe: f.annexe.get(option),
-                    epreuve: &f.libelle_epreuve(option),
-                };
                 fiche(classeur, profil, c, option, r, texte, k, nv, &meta)
             }
-            Genre::SyntheseClasse => return d.donnees.clone(),
+            (_, Referentiel::Sio2019(_)) => {
+                tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
+            }
+            (_, Referentiel::Sio2011(_)) => {
+                tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
+            }
         };
         octets(&v)
     }
