@@ -71,11 +71,6 @@ pub fn chemins(docs: &[Document], opts: &Options, extension: &str) -> Result<Vec
 /// Makes a document's data (/data.json) when it is about to be rendered.
 pub type Donnees<'a> = dyn Fn(&Document) -> Vec<u8> + Sync + 'a;
 
-/// The data each document already carries (documents made by `formulaires::documents`).
-pub fn donnees_portees(d: &Document) -> Vec<u8> {
-    d.donnees.clone()
-}
-
 /// Renders and writes all documents in parallel, each one's data made by `donnees` when its
 /// lot is rendered.
 pub fn generer(
