@@ -269,6 +269,24 @@ fn class_workbook_counts_coverage_and_gaps() {
     };
     assert!((taux - couverts as f64 / 9.0).abs() < 1e-9);
     assert_eq!(sisr.get_value((l, couverture + 1)), Some(&Data::Float(7.0)));
+    // Below the table (written after every candidate's row): the share of the option's
+    // candidates that cover each item.
+    let sous = (1..sisr.height() as u32)
+        .find(|&l| texte(&sisr, l, 0) == "Couverture par élément")
+        .unwrap();
+    let inscrits: Vec<String> = (1..sous - 1).map(|l| texte(&sisr, l, 0)).collect();
+    let b14 = inscrits
+        .iter()
+        .filter(|n| {
+            k.realisations_de(n)
+                .any(|r| r.codes_coches().any(|x| x == "B1.4"))
+        })
+        .count();
+    assert!(b14 < inscrits.len(), "un candidat ne couvre plus B1.4");
+    let Some(Data::Float(part)) = sisr.get_value((sous, 6)) else {
+        panic!()
+    };
+    assert!((part - b14 as f64 / inscrits.len() as f64).abs() < 1e-9);
 
     let manques = feuille(&chemin, "Manques");
     let lignes: Vec<(String, String, String)> = (1..manques.height() as u32)

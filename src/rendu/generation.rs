@@ -335,10 +335,7 @@ pub fn generer_tableurs(
         .filter(|(d, _)| d.genre == super::formulaires::Genre::TableauSynthese)
         .filter_map(|(d, chemin)| {
             let identite = d.candidat.as_ref()?;
-            let c = classeur
-                .candidats
-                .iter()
-                .find(|c| c.numero.texte == identite.numero)?;
+            let c = classeur.candidat(&identite.numero)?;
             let option = c.option()?;
             Some(match officiel {
                 Some(o) => match o.remplir(classeur, profil.session, c, option) {

@@ -650,6 +650,10 @@ fn case(coche: bool) -> &'static str {
 
 /// The class workbook: per option a candidates × items grid, the gaps, every réalisation
 /// flattened, and the parameters of the run.
+///
+/// Every sheet is written row by row in rust_xlsxwriter's constant-memory mode (each row goes
+/// to a temporary file as soon as the next one starts): a class of 10 000 candidates
+/// (1,7 million cells) then costs no more memory than a class of 35.
 pub fn classe(
     classeur: &Classeur,
     profil: &ProfilSession,
@@ -684,8 +688,10 @@ pub fn classe(
         .collect();
     options.sort();
     options.dedup();
-    let mut manques: Vec<[String; 6]> = Vec::new();
 
+    // The gaps are found while the option sheets are written: their sheet is filled alongside.
+    let mut manques = Manques::new(wb.new_worksheet_with_constant_memory()?, &gras)?;
+    let mut feuilles = Vec::new();
     for option in &options {
         let items: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &[*option])
             .into_iter()
@@ -696,7 +702,7 @@ pub fn classe(
             .iter()
             .filter(|c| c.option() == Some(*option) && !c.numero.est_vide())
             .collect();
-        let ws = wb.add_worksheet();
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(option.code())?;
         let mut entetes: Vec<String> = vec!["N° candidat".into(), "NOM".into(), "Prénom".into()];
         entetes.extend(items.iter().cloned());
@@ -707,6 +713,23 @@ pub fn classe(
         ]);
         let premier_item = 3u16;
         let col_couv = premier_item + items.len() as u16;
+        let n = candidats.len() as u32;
+        // The table writes its header row: it comes first, rows are written in order.
+        if n > 0 {
+            let colonnes: Vec<TableColumn> = entetes
+                .iter()
+                .map(|e| TableColumn::new().set_header(e))
+                .collect();
+            let table = Table::new()
+                .set_columns(&colonnes)
+                .set_style(TableStyle::Medium2);
+            ws.add_table(0, 0, n, col_couv + 2, &table)?;
+        } else {
+            for (j, e) in entetes.iter().enumerate() {
+                ws.write_string_with_format(0, j as u16, e, &gras)?;
+            }
+        }
+        let mut couverts_par_item = vec![0usize; items.len()];
         for (i, c) in candidats.iter().enumerate() {
             let l = i as u32 + 1;
             let realisations = realisations_de(classeur, c);
@@ -722,15 +745,16 @@ pub fn classe(
                 ws.write_number(l, premier_item + j as u16, n as f64)?;
                 if n > 0 {
                     couverts += 1;
+                    couverts_par_item[j] += 1;
                 } else {
-                    manques.push([
-                        c.numero.texte.clone(),
-                        c.nom.texte.clone(),
-                        c.prenom.texte.clone(),
-                        option.code().into(),
-                        "élément non couvert".into(),
-                        libelle_item(referentiel, item),
-                    ]);
+                    manques.ecrire([
+                        &c.numero.texte,
+                        &c.nom.texte,
+                        &c.prenom.texte,
+                        option.code(),
+                        "élément non couvert",
+                        &libelle_item(referentiel, item),
+                    ])?;
                 }
             }
             ws.write_number_with_format(
@@ -743,35 +767,18 @@ pub fn classe(
             let fiches = crate::classeur::fiches_en_ordre(&realisations);
             ws.write_number(l, col_couv + 2, fiches as f64)?;
         }
-        let n = candidats.len() as u32;
         // Coverage of each item over the option's candidates, below the table.
         let l_couv = n + 2;
         ws.write_string_with_format(l_couv, 0, "Couverture par élément", &gras)?;
-        for (j, item) in items.iter().enumerate() {
-            let couverts = candidats
-                .iter()
-                .filter(|c| {
-                    realisations_de(classeur, c)
-                        .iter()
-                        .any(|r| r.codes_coches().any(|k| k == item))
-                })
-                .count();
+        for (j, couverts) in couverts_par_item.iter().enumerate() {
             ws.write_number_with_format(
                 l_couv,
                 premier_item + j as u16,
-                couverts as f64 / n.max(1) as f64,
+                *couverts as f64 / n.max(1) as f64,
                 &pourcent,
             )?;
         }
         if n > 0 {
-            let colonnes: Vec<TableColumn> = entetes
-                .iter()
-                .map(|e| TableColumn::new().set_header(e))
-                .collect();
-            let table = Table::new()
-                .set_columns(&colonnes)
-                .set_style(TableStyle::Medium2);
-            ws.add_table(0, 0, n, col_couv + 2, &table)?;
             let fin = premier_item + items.len() as u16 - 1;
             ws.add_conditional_format(
                 1,
@@ -791,62 +798,32 @@ pub fn classe(
                     .set_rule(ConditionalFormatCellRule::GreaterThan(0))
                     .set_format(&vert),
             )?;
-        } else {
-            for (j, e) in entetes.iter().enumerate() {
-                ws.write_string_with_format(0, j as u16, e, &gras)?;
-            }
         }
         ws.set_column_width(0, 14)?;
         ws.set_column_width(1, 18)?;
         ws.set_column_width(2, 14)?;
         ws.set_freeze_panes(1, 3)?;
+        feuilles.push(ws);
     }
 
     // Gaps: uncovered items, then every rule that failed for the candidate.
     for d in diagnostics {
         let Some(n) = &d.candidat else { continue };
-        let (nom, prenom, option) = classeur
-            .candidat(n)
-            .map(|c| {
-                (
-                    c.nom.texte.clone(),
-                    c.prenom.texte.clone(),
-                    c.option().map_or("", |o| o.code()).to_string(),
-                )
-            })
-            .unwrap_or_default();
-        manques.push([
-            n.clone(),
-            nom,
-            prenom,
-            option,
-            format!("{} ({})", d.regle, d.gravite.libelle()),
-            format!("{} : {}", d.position, d.message),
-        ]);
+        let c = classeur.candidat(n);
+        manques.ecrire([
+            n,
+            c.map_or("", |c| c.nom.texte.as_str()),
+            c.map_or("", |c| c.prenom.texte.as_str()),
+            c.and_then(Candidat::option).map_or("", |o| o.code()),
+            &format!("{} ({})", d.regle, d.gravite.libelle()),
+            &format!("{} : {}", d.position, d.message),
+        ])?;
     }
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name("Manques")?;
-        for (j, e) in ["N° candidat", "NOM", "Prénom", "Option", "Manque", "Détail"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string_with_format(0, j as u16, *e, &gras)?;
-        }
-        for (i, m) in manques.iter().enumerate() {
-            for (j, v) in m.iter().enumerate() {
-                ws.write_string(i as u32 + 1, j as u16, v)?;
-            }
-        }
-        ws.set_column_width(5, 100)?;
-        ws.set_column_width(4, 34)?;
-        ws.set_freeze_panes(1, 0)?;
-        ws.autofilter(0, 0, manques.len() as u32, 5)?;
-    }
+    feuilles.push(manques.terminer()?);
 
     // Every réalisation on one row, ticks as 1/0, for pivot tables.
     {
-        let ws = wb.add_worksheet();
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name("Réalisations")?;
         let codes: Vec<String> = crate::classeur::schema::colonnes_coches(referentiel, &options)
             .into_iter()
@@ -881,44 +858,36 @@ pub fn classe(
                     Referentiel::Sio2011(_) => periode_2011(r),
                 };
                 let valeurs = [
-                    c.numero.texte.clone(),
-                    c.nom.texte.clone(),
-                    c.prenom.texte.clone(),
-                    c.option().map_or(String::new(), |o| o.code().to_string()),
-                    r.partie()
-                        .map_or(r.partie.texte.clone(), |p| p.libelle().to_string()),
-                    r.intitule.texte.clone(),
-                    r.documents.texte.clone(),
-                    periode,
-                    r.lieu.texte.clone(),
-                    r.organisation.texte.clone(),
-                    r.modalite.texte.clone(),
-                    r.fiche.texte.clone(),
+                    c.numero.texte.as_str(),
+                    c.nom.texte.as_str(),
+                    c.prenom.texte.as_str(),
+                    c.option().map_or("", |o| o.code()),
+                    r.partie().map_or(r.partie.texte.as_str(), |p| p.libelle()),
+                    r.intitule.texte.as_str(),
+                    r.documents.texte.as_str(),
+                    periode.as_str(),
+                    r.lieu.texte.as_str(),
+                    r.organisation.texte.as_str(),
+                    r.modalite.texte.as_str(),
+                    r.fiche.texte.as_str(),
                 ];
                 for (j, v) in valeurs.iter().enumerate() {
-                    ws.write_string(l, j as u16, v)?;
+                    ws.write_string(l, j as u16, *v)?;
                 }
-                let cochees: Vec<&str> = r.codes_coches().collect();
                 for (j, code) in codes.iter().enumerate() {
-                    ws.write_number(
-                        l,
-                        (valeurs.len() + j) as u16,
-                        if cochees.contains(&code.as_str()) {
-                            1.0
-                        } else {
-                            0.0
-                        },
-                    )?;
+                    let coche = r.codes_coches().any(|k| k == code);
+                    ws.write_number(l, (valeurs.len() + j) as u16, if coche { 1.0 } else { 0.0 })?;
                 }
                 l += 1;
             }
         }
         ws.set_freeze_panes(1, 3)?;
         ws.autofilter(0, 0, l.saturating_sub(1).max(1), entetes.len() as u16 - 1)?;
+        feuilles.push(ws);
     }
 
     {
-        let ws = wb.add_worksheet();
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name("Paramètres")?;
         let f = &profil.tableau_synthese;
         let lignes = [
@@ -954,8 +923,47 @@ pub fn classe(
         }
         ws.set_column_width(0, 26)?;
         ws.set_column_width(1, 60)?;
+        feuilles.push(ws);
+    }
+    for ws in feuilles {
+        wb.push_worksheet(ws);
     }
     wb.save_to_buffer()
+}
+
+/// The « Manques » sheet of the class workbook, filled one gap at a time.
+struct Manques {
+    feuille: Worksheet,
+    lignes: u32,
+}
+
+impl Manques {
+    fn new(mut feuille: Worksheet, gras: &Format) -> Result<Manques, XlsxError> {
+        feuille.set_name("Manques")?;
+        for (j, e) in ["N° candidat", "NOM", "Prénom", "Option", "Manque", "Détail"]
+            .iter()
+            .enumerate()
+        {
+            feuille.write_string_with_format(0, j as u16, *e, gras)?;
+        }
+        Ok(Manques { feuille, lignes: 0 })
+    }
+
+    fn ecrire(&mut self, valeurs: [&str; 6]) -> Result<(), XlsxError> {
+        self.lignes += 1;
+        for (j, v) in valeurs.iter().enumerate() {
+            self.feuille.write_string(self.lignes, j as u16, *v)?;
+        }
+        Ok(())
+    }
+
+    fn terminer(mut self) -> Result<Worksheet, XlsxError> {
+        self.feuille.set_column_width(5, 100)?;
+        self.feuille.set_column_width(4, 34)?;
+        self.feuille.set_freeze_panes(1, 0)?;
+        self.feuille.autofilter(0, 0, self.lignes, 5)?;
+        Ok(self.feuille)
+    }
 }
 
 fn libelle_item(referentiel: Referentiel, code: &str) -> String {
