@@ -77,7 +77,7 @@ fn charger_source(
             if s != c {
                 diagnostics.push(Diagnostic::avertissement(
                     "session-differente",
-                    parametres.session.cellule.clone(),
+                    parametres.session.cellule.to_string(),
                     format!("le classeur indique la session {c}, mais --session {s} est demandé : la session {s} est utilisée"),
                 ));
             }
@@ -106,7 +106,7 @@ fn charger_source(
             let position = if parametres.session.cellule.is_empty() {
                 crate::classeur::schema::PARAMETRES.to_string()
             } else {
-                parametres.session.cellule.clone()
+                parametres.session.cellule.to_string()
             };
             diagnostics.push(Diagnostic::erreur(
                 "session-invalide",
@@ -159,7 +159,7 @@ pub fn charger_classeur_ou_tableau(
             if s != *a {
                 diagnostics.push(Diagnostic::avertissement(
                     "session-differente",
-                    ch.cellule.clone(),
+                    ch.cellule.to_string(),
                     format!("le tableau indique la session {a}, mais --session {s} est demandé : la session {s} est utilisée"),
                 ));
             }
@@ -184,7 +184,7 @@ pub fn charger_classeur_ou_tableau(
     if profil.referentiel != tableau.modele.referentiel() {
         diagnostics.push(Diagnostic::erreur(
             "session-invalide",
-            tableau.session.as_ref().map_or(tableau.feuille.clone(), |(_, c)| c.cellule.clone()),
+            tableau.session.as_ref().map_or(tableau.feuille.clone(), |(_, c)| c.cellule.to_string()),
             format!(
                 "la session {annee} relève du référentiel {}, mais ce fichier est un {} ; vérifiez la session",
                 profil.referentiel.code(),
@@ -203,7 +203,7 @@ pub fn charger_classeur_ou_tableau(
     if tableau.candidat.numero.est_vide() {
         diagnostics.push(Diagnostic::erreur(
             "candidat-numero-absent",
-            tableau.candidat.numero.cellule.clone(),
+            tableau.candidat.numero.cellule.to_string(),
             "le N° candidat est vide ; recopiez-le depuis la convocation, après « N° candidat : »",
         ));
         let provisoire = "sans N°".to_string();

@@ -101,3 +101,144 @@ pub fn lettres_colonne(mut colonne: usize) -> String {
 pub fn reference(feuille: &str, ligne: usize, colonne: usize) -> String {
     format!("{feuille}!{}{}", lettres_colonne(colonne), ligne + 1)
 }
+
+/// Where a value was read, shown as `Feuille!H12`: 12 bytes and no allocation, since a class
+/// of 10 000 candidates holds almost two million of them. The sheet's name is kept once, in
+/// [`NOMS_DE_FEUILLES`]; the default address is nowhere (a column that is absent).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Adresse {
+    /// 1 + the sheet's place in [`NOMS_DE_FEUILLES`]; 0 for nowhere.
+    feuille: u32,
+    ligne: u32,
+    colonne: u32,
+}
+
+/// The names of the sheets values were read from, each once. Bounded by what was read: a few
+/// names per file.
+static NOMS_DE_FEUILLES: std::sync::Mutex<Vec<Box<str>>> = std::sync::Mutex::new(Vec::new());
+
+fn noms_de_feuilles() -> std::sync::MutexGuard<'static, Vec<Box<str>>> {
+    // A panic elsewhere while holding it leaves a list that is still whole.
+    NOMS_DE_FEUILLES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Adresse {
+    /// The cell of `feuille` at 0-based `ligne` and `colonne`.
+    pub fn new(feuille: &str, ligne: usize, colonne: usize) -> Adresse {
+        let mut noms = noms_de_feuilles();
+        let i = match noms.iter().position(|n| **n == *feuille) {
+            Some(i) => i,
+            None => {
+                noms.push(feuille.into());
+                noms.len() - 1
+            }
+        };
+        Adresse {
+            feuille: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            ligne: u32::try_from(ligne).unwrap_or(u32::MAX),
+            colonne: u32::try_from(colonne).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// A whole sheet, when a landmark is missing from it.
+    pub fn feuille(feuille: &str) -> Adresse {
+        Adresse {
+            ligne: FEUILLE_ENTIERE,
+            ..Adresse::new(feuille, 0, 0)
+        }
+    }
+
+    /// Nowhere: the column is absent.
+    pub fn is_empty(&self) -> bool {
+        self.feuille == 0
+    }
+
+    /// The cell without its sheet: `H12` (empty for nowhere or a whole sheet).
+    pub fn case(&self) -> String {
+        if self.feuille == 0 || self.ligne == FEUILLE_ENTIERE {
+            return String::new();
+        }
+        format!(
+            "{}{}",
+            lettres_colonne(self.colonne as usize),
+            u64::from(self.ligne) + 1
+        )
+    }
+}
+
+/// The row of an [`Adresse`] that names a whole sheet.
+const FEUILLE_ENTIERE: u32 = u32::MAX;
+
+impl std::fmt::Display for Adresse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.feuille == 0 {
+            return Ok(());
+        }
+        let nom = noms_de_feuilles()
+            .get(self.feuille as usize - 1)
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        match self.case().as_str() {
+            "" => write!(f, "{nom}"),
+            case => write!(f, "{nom}!{case}"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Adresse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.to_string())
+    }
+}
+
+impl PartialEq<str> for Adresse {
+    fn eq(&self, autre: &str) -> bool {
+        self.to_string() == autre
+    }
+}
+
+impl PartialEq<&str> for Adresse {
+    fn eq(&self, autre: &&str) -> bool {
+        self.to_string() == *autre
+    }
+}
+
+impl serde::Serialize for Adresse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What kind of value a cell held, without its text (which its field keeps): enough to read
+/// dates, numbers and formula errors again.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Valeur {
+    #[default]
+    Vide,
+    Texte,
+    Nombre(f64),
+    Booleen(bool),
+    Date(chrono::NaiveDate),
+    ErreurFormule,
+}
+
+impl Valeur {
+    pub fn de(cellule: &Cellule) -> Valeur {
+        match cellule {
+            Cellule::Vide => Valeur::Vide,
+            Cellule::Texte(_) => Valeur::Texte,
+            Cellule::Nombre(n) => Valeur::Nombre(*n),
+            Cellule::Booleen(b) => Valeur::Booleen(*b),
+            Cellule::Date(d) => Valeur::Date(*d),
+            Cellule::ErreurFormule(_) => Valeur::ErreurFormule,
+        }
+    }
+}
+
+impl From<Adresse> for String {
+    fn from(a: Adresse) -> String {
+        a.to_string()
+    }
+}

@@ -4,6 +4,7 @@
 //! Limits: at most [`LIGNES_MAX`] rows per sheet; header rows are looked for in the first
 //! [`LIGNES_ENTETE_MAX`] rows of a sheet.
 
+use crate::classeur::Adresse;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
@@ -427,14 +428,10 @@ fn entetes_de(feuille: &Feuille, colonnes: &[Colonne]) -> Option<Entetes> {
 fn champ(feuille: &Feuille, ligne: usize, colonne: Option<usize>) -> Champ {
     match colonne {
         None => Champ::vide(),
-        Some(c) => {
-            let brut = feuille.cellule(ligne, c).clone();
-            Champ {
-                texte: brut.texte(),
-                cellule: reference(&feuille.nom, ligne, c),
-                brut,
-            }
-        }
+        Some(c) => Champ::de(
+            feuille.cellule(ligne, c),
+            Adresse::new(&feuille.nom, ligne, c),
+        ),
     }
 }
 
@@ -575,6 +572,7 @@ impl Source {
                 modalite: champ(f, l, e.colonne("modalite")),
                 coches: coches
                     .iter()
+                    .filter(|(_, c)| !f.cellule(l, *c).est_vide())
                     .map(|(code, c)| (code.clone(), champ(f, l, Some(*c))))
                     .collect(),
                 fiche: champ(f, l, e.colonne("fiche")),

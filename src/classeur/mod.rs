@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use dates::{DateLue, Periode};
-pub use feuille::Cellule;
+pub use feuille::{Adresse, Cellule, Valeur};
 
 use crate::referentiel::OptionSio;
 
@@ -28,15 +28,19 @@ use crate::referentiel::OptionSio;
 ///
 /// Two fields are equal when they read the same text at the same place, whatever the file
 /// stored (a date cell in XLSX, a text in CSV): that is what « the same model » means.
+///
+/// A class of 10 000 candidates holds almost two million of them: the text is kept once (the
+/// cell is rebuilt from it and the kind of value on demand, by [`Champ::brut`]), and the place
+/// in 12 bytes.
 #[derive(Clone, Debug, Serialize)]
 pub struct Champ {
     /// The text of the cell, trimmed (numbers written without a trailing « .0 »).
     pub texte: String,
     /// `Feuille!A1` reference, empty when the column is absent.
-    pub cellule: String,
-    /// The raw cell, for dates and formula errors.
+    pub cellule: Adresse,
+    /// What the cell held, for dates, numbers and formula errors.
     #[serde(skip)]
-    pub brut: Cellule,
+    valeur: Valeur,
 }
 
 impl PartialEq for Champ {
@@ -49,13 +53,61 @@ impl Champ {
     pub fn vide() -> Champ {
         Champ {
             texte: String::new(),
-            cellule: String::new(),
-            brut: Cellule::Vide,
+            cellule: Adresse::default(),
+            valeur: Valeur::Vide,
+        }
+    }
+
+    /// The field read from `brut` at `cellule`.
+    pub fn de(brut: &Cellule, cellule: Adresse) -> Champ {
+        Champ {
+            texte: brut.texte(),
+            cellule,
+            valeur: Valeur::de(brut),
+        }
+    }
+
+    /// A field holding `texte` (trimmed) as text, or nothing when it is blank.
+    pub fn texte(texte: &str, cellule: Adresse) -> Champ {
+        let texte = texte.trim();
+        Champ {
+            texte: texte.to_string(),
+            cellule,
+            valeur: if texte.is_empty() {
+                Valeur::Vide
+            } else {
+                Valeur::Texte
+            },
         }
     }
 
     pub fn est_vide(&self) -> bool {
         self.texte.is_empty()
+    }
+
+    /// The cell as read (its text trimmed, which every reader of cells ignores anyway).
+    pub fn brut(&self) -> Cellule {
+        match self.valeur {
+            Valeur::Vide => Cellule::Vide,
+            Valeur::Texte => Cellule::Texte(self.texte.clone()),
+            Valeur::Nombre(n) => Cellule::Nombre(n),
+            Valeur::Booleen(b) => Cellule::Booleen(b),
+            Valeur::Date(d) => Cellule::Date(d),
+            Valeur::ErreurFormule => Cellule::ErreurFormule(self.texte.clone()),
+        }
+    }
+
+    /// The number the cell held, when it held one.
+    pub fn nombre(&self) -> Option<f64> {
+        match self.valeur {
+            Valeur::Nombre(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell held a formula error (#REF!, #N/A…).
+    pub fn est_erreur_formule(&self) -> bool {
+        self.valeur == Valeur::ErreurFormule
     }
 }
 
@@ -230,7 +282,8 @@ pub struct Realisation {
     pub lieu: Champ,
     pub organisation: Champ,
     pub modalite: Champ,
-    /// One entry per tick column of the session, in schema order: (item code, cell).
+    /// One entry per tick cell that holds something, in schema order: (item code, cell). The
+    /// empty ones, most of them, are not kept (the columns are [`Classeur::colonnes_coches`]).
     pub coches: Vec<(String, Champ)>,
     pub fiche: Champ,
 }
@@ -260,7 +313,7 @@ impl Realisation {
     pub fn codes_coches(&self) -> impl Iterator<Item = &str> {
         self.coches
             .iter()
-            .filter(|(_, c)| lire_coche(&c.brut) == Some(true))
+            .filter(|(_, c)| lire_coche(&c.brut()) == Some(true))
             .map(|(code, _)| code.as_str())
     }
 
@@ -276,10 +329,10 @@ impl Realisation {
     /// The période for printing: Début and Fin, else the Période cell. Lenient: what cannot be
     /// read as dates is printed as written (validation reports it).
     pub fn periode_lue(&self) -> Periode {
-        let debut = dates::lire_date(&self.debut.brut);
-        let fin = dates::lire_date(&self.fin.brut);
+        let debut = dates::lire_date(&self.debut.brut());
+        let fin = dates::lire_date(&self.fin.brut());
         match (debut, fin) {
-            (Ok(None), Ok(None)) => dates::lire_periode(&self.periode.brut)
+            (Ok(None), Ok(None)) => dates::lire_periode(&self.periode.brut())
                 .unwrap_or_else(|_| Periode::Libre(self.periode.texte.clone())),
             (Ok(a), Ok(b)) => Periode::Dates { debut: a, fin: b },
             _ => Periode::Libre(format!("{} – {}", self.debut.texte, self.fin.texte)),

@@ -296,7 +296,7 @@ pub fn importer(
                         c.to_path_buf(),
                         Diagnostic::avertissement(
                             "import-session-differente",
-                            ch.cellule.clone(),
+                            ch.cellule.to_string(),
                             format!("le fichier indique la session {a} ; la session {s} demandée par --session est retenue"),
                         ),
                     ));
@@ -420,24 +420,22 @@ pub fn classe(tableaux: &[&TableauLu], profil: &ProfilSession) -> Classeur {
         .unwrap_or_default();
     let session = profil.session.to_string();
     let parametres = Parametres {
-        session: Champ {
-            texte: session.clone(),
-            cellule: tableaux
+        session: Champ::texte(
+            &session,
+            tableaux
                 .first()
                 .and_then(|t| t.session.as_ref())
-                .map(|(_, c)| c.cellule.clone())
+                .map(|(_, c)| c.cellule)
                 .unwrap_or_default(),
-            brut: crate::classeur::Cellule::Texte(session),
-        },
-        centre: Champ {
-            texte: centre.clone(),
-            cellule: tableaux
+        ),
+        centre: Champ::texte(
+            &centre,
+            tableaux
                 .iter()
                 .find(|t| t.centre.texte == centre)
-                .map(|t| t.centre.cellule.clone())
+                .map(|t| t.centre.cellule)
                 .unwrap_or_default(),
-            brut: crate::classeur::Cellule::Texte(centre),
-        },
+        ),
         academie: vide(),
         classe: vide(),
         formateur: vide(),
@@ -493,7 +491,7 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
             .realisations
             .iter()
             .map(|r| {
-                let jour = |c: &Champ| match c.brut {
+                let jour = |c: &Champ| match c.brut() {
                     crate::classeur::Cellule::Date(d) => Some(d),
                     _ => None,
                 };
@@ -512,7 +510,7 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
                     marques: r
                         .coches
                         .iter()
-                        .filter(|(_, c)| !c.est_vide() && lire_coche(&c.brut) != Some(true))
+                        .filter(|(_, c)| !c.est_vide() && lire_coche(&c.brut()) != Some(true))
                         .map(|(code, c)| (code.clone(), c.texte.clone()))
                         .collect(),
                     fiche: None,

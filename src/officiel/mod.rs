@@ -13,9 +13,10 @@ pub mod periodes;
 pub mod plan;
 pub mod reperes;
 
+use crate::classeur::Adresse;
 use crate::classeur::apparence::Apparence;
 use crate::classeur::dates::DateLue;
-use crate::classeur::feuille::{Cellule, Feuille, reference};
+use crate::classeur::feuille::{Cellule, Feuille};
 use crate::classeur::schema::normaliser;
 use crate::classeur::{Candidat, Champ, Partie, Realisation, lire_coche};
 use crate::diagnostic::Diagnostic;
@@ -71,24 +72,14 @@ impl TableauLu {
 
 /// A sheet cell as a field: its text, its `Feuille!A1` reference, its value.
 fn champ(f: &Feuille, ligne: usize, colonne: usize) -> Champ {
-    let brut = f.cellule(ligne, colonne).clone();
-    Champ {
-        texte: brut.texte(),
-        cellule: reference(&f.nom, ligne, colonne),
-        brut,
-    }
+    Champ::de(
+        f.cellule(ligne, colonne),
+        Adresse::new(&f.nom, ligne, colonne),
+    )
 }
 
-fn champ_texte(texte: &str, cellule: String) -> Champ {
-    Champ {
-        texte: texte.trim().to_string(),
-        cellule,
-        brut: if texte.trim().is_empty() {
-            Cellule::Vide
-        } else {
-            Cellule::Texte(texte.trim().to_string())
-        },
-    }
+fn champ_texte(texte: &str, cellule: Adresse) -> Champ {
+    Champ::texte(texte, cellule)
 }
 
 /// Where each landmark of a sheet is.
@@ -128,7 +119,7 @@ impl Reperes {
 /// next cell.
 fn valeur(f: &Feuille, (l, c, apres): (usize, usize, &str)) -> Champ {
     if !apres.is_empty() {
-        return champ_texte(apres, reference(&f.nom, l, c));
+        return champ_texte(apres, Adresse::new(&f.nom, l, c));
     }
     let ligne = f.lignes.get(l).map_or(&[][..], Vec::as_slice);
     for (j, cel) in ligne.iter().enumerate().skip(c + 1).take(12) {
@@ -142,7 +133,7 @@ fn valeur(f: &Feuille, (l, c, apres): (usize, usize, &str)) -> Champ {
         }
         return champ(f, l, j);
     }
-    champ_texte("", reference(&f.nom, l, c))
+    champ_texte("", Adresse::new(&f.nom, l, c))
 }
 
 /// The heads of the tick columns of a 2019 sheet: (row, [(column, code)]).
@@ -303,12 +294,8 @@ fn lire_option(f: &Feuille, l: usize, c0: usize, constats: &mut Vec<Diagnostic>)
             vues.push((c, o, coche, nom_seul));
         }
     }
-    let cellule = |c: usize| reference(&f.nom, l, c);
-    let choisi = |o: OptionSio, c: usize| Champ {
-        texte: o.code().to_string(),
-        cellule: cellule(c),
-        brut: Cellule::Texte(o.code().to_string()),
-    };
+    let cellule = |c: usize| Adresse::new(&f.nom, l, c);
+    let choisi = |o: OptionSio, c: usize| Champ::texte(o.code(), cellule(c));
     let cochees: Vec<_> = vues.iter().filter(|v| v.2).collect();
     if let [v] = cochees.as_slice() {
         return choisi(v.1, v.0);
@@ -332,7 +319,7 @@ fn lire_option(f: &Feuille, l: usize, c0: usize, constats: &mut Vec<Diagnostic>)
             cellule(v.0),
             format!(
                 "marque dessinée (forme ancrée en {}) lue comme l'option {}",
-                cellule(v.0).split('!').nth(1).unwrap_or(""),
+                cellule(v.0).case(),
                 v.1.code()
             ),
         ));
@@ -584,19 +571,19 @@ impl Grille<'_> {
         let f = self.f;
         let mut coches: Vec<(String, Champ)> = tout_code
             .iter()
-            .map(|code| (code.clone(), champ_texte("", String::new())))
+            .map(|code| (code.clone(), champ_texte("", Adresse::default())))
             .collect();
         let mut texte = 0;
         let poser =
-            |coches: &mut Vec<(String, Champ)>, code: &str, valeur: &str, cellule: String| {
+            |coches: &mut Vec<(String, Champ)>, code: &str, valeur: &str, cellule: Adresse| {
                 if let Some((_, ch)) = coches.iter_mut().find(|(c, _)| c == code)
-                    && (ch.est_vide() || lire_coche(&ch.brut) != Some(true))
+                    && (ch.est_vide() || lire_coche(&ch.brut()) != Some(true))
                 {
                     *ch = champ_texte(valeur, cellule);
                 }
             };
         for (c, code) in &self.colonnes {
-            let cellule = reference(&f.nom, l, *c);
+            let cellule = Adresse::new(&f.nom, l, *c);
             let t = texte_de_marque(f.cellule(l, *c));
             if t.is_empty() {
                 continue;
@@ -650,8 +637,8 @@ impl Grille<'_> {
             let Some(a) = f.apparence(l, *c) else {
                 continue;
             };
-            let cellule = reference(&f.nom, l, *c);
-            let position = cellule.split('!').nth(1).unwrap_or("").to_string();
+            let cellule = Adresse::new(&f.nom, l, *c);
+            let position = cellule.case();
             let lue = if let Some(d) = dessin_coche(a) {
                 Some(format!(
                     "marque dessinée ({}) ancrée en {position} lue comme une coche de {code}",
@@ -699,7 +686,7 @@ fn lire_entete(
     option: Champ,
 ) -> Entete {
     // A landmark not found: the field points at the whole sheet.
-    let vide = |_: Repere| champ_texte("", f.nom.clone());
+    let vide = |_: Repere| champ_texte("", Adresse::feuille(&f.nom));
     let nom_prenom = reperes.get(Repere::NomPrenom).map(|r| valeur(f, r));
     let (nom, prenom) = match &nom_prenom {
         Some(ch) => {
@@ -707,13 +694,13 @@ fn lire_entete(
             if let Some(d) = doute {
                 constats.push(Diagnostic::avertissement(
                     "import-nom",
-                    ch.cellule.clone(),
+                    ch.cellule.to_string(),
                     d,
                 ));
             }
             (
-                champ_texte(&nom, ch.cellule.clone()),
-                champ_texte(&prenom, ch.cellule.clone()),
+                champ_texte(&nom, ch.cellule),
+                champ_texte(&prenom, ch.cellule),
             )
         }
         None => (vide(Repere::NomPrenom), vide(Repere::NomPrenom)),
@@ -721,10 +708,10 @@ fn lire_entete(
     let mut numero = reperes
         .get(Repere::NumeroCandidat)
         .map_or_else(|| vide(Repere::NumeroCandidat), |r| valeur(f, r));
-    if let Cellule::Nombre(n) = numero.brut {
+    if let Cellule::Nombre(n) = numero.brut() {
         constats.push(Diagnostic::avertissement(
             "candidat-numero-nombre",
-            numero.cellule.clone(),
+            numero.cellule.to_string(),
             format!(
                 "le N° candidat est enregistré comme un nombre ({}) : un zéro en tête a pu être perdu ; il est \
                  gardé comme texte « {} » : vérifiez-le sur la convocation",
@@ -734,11 +721,7 @@ fn lire_entete(
         let _ = n;
     }
     // Kept as text whatever the cell held.
-    numero.brut = if numero.texte.is_empty() {
-        Cellule::Vide
-    } else {
-        Cellule::Texte(numero.texte.clone())
-    };
+    numero = Champ::texte(&numero.texte, numero.cellule);
     let centre = reperes
         .get(Repere::CentreFormation)
         .map_or_else(|| vide(Repere::CentreFormation), |r| valeur(f, r));
@@ -755,10 +738,10 @@ fn lire_entete(
         let propre = portfolio.texte[i..].trim().to_string();
         constats.push(Diagnostic::avertissement(
             "import-portfolio",
-            portfolio.cellule.clone(),
+            portfolio.cellule.to_string(),
             format!("adresse « {} » lue comme « {propre} »", portfolio.texte),
         ));
-        portfolio = champ_texte(&propre, portfolio.cellule.clone());
+        portfolio = champ_texte(&propre, portfolio.cellule);
     }
     let session = reperes.get(Repere::Session).and_then(|r| {
         let ch = valeur(f, r);
@@ -767,17 +750,17 @@ fn lire_entete(
                 if let Some(n) = note {
                     constats.push(Diagnostic::avertissement(
                         "import-session",
-                        ch.cellule.clone(),
+                        ch.cellule.to_string(),
                         n,
                     ));
                 }
-                Some((a, champ_texte(&a.to_string(), ch.cellule.clone())))
+                Some((a, champ_texte(&a.to_string(), ch.cellule)))
             }
             None => {
                 if !ch.texte.is_empty() {
                     constats.push(Diagnostic::avertissement(
                         "import-session",
-                        ch.cellule.clone(),
+                        ch.cellule.to_string(),
                         format!("session « {} » illisible : ignorée", ch.texte),
                     ));
                 }
@@ -796,7 +779,7 @@ fn lire_entete(
             prenom,
             option,
             portfolio,
-            epreuve: champ_texte("", String::new()),
+            epreuve: champ_texte("", Adresse::default()),
         },
         centre,
         session,
@@ -815,7 +798,7 @@ fn lire_2019(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) ->
                 f.nom.clone(),
                 "repère « Option » introuvable : l'option n'a pas pu être lue ; ajoutez-la dans le classeur de classe",
             ));
-            champ_texte("", f.nom.clone())
+            champ_texte("", Adresse::feuille(&f.nom))
         }
     };
     let entete = lire_entete(f, &reperes, &mut constats, option);
@@ -855,10 +838,10 @@ fn lire_2011(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) ->
     // « Option SISR »: the landmark cell holds the parcours; else the sheet's name does.
     let option = reperes
         .get(Repere::Option)
-        .and_then(|(l, c, v)| OptionSio::lire(v).map(|o| (o, reference(&f.nom, l, c))))
-        .or_else(|| OptionSio::lire(&f.nom).map(|o| (o, f.nom.clone())))
+        .and_then(|(l, c, v)| OptionSio::lire(v).map(|o| (o, Adresse::new(&f.nom, l, c))))
+        .or_else(|| OptionSio::lire(&f.nom).map(|o| (o, Adresse::feuille(&f.nom))))
         .map_or_else(
-            || champ_texte("", f.nom.clone()),
+            || champ_texte("", Adresse::feuille(&f.nom)),
             |(o, cellule)| champ_texte(o.code(), cellule),
         );
     let mut entete = lire_entete(f, &reperes, &mut constats, option);
@@ -872,7 +855,7 @@ fn lire_2011(f: &Feuille, ligne_tetes: usize, colonnes: Vec<(usize, String)>) ->
                         annee_session(&t[i..].chars().take(20).collect::<String>())
                 {
                     entete.session =
-                        Some((a, champ_texte(&a.to_string(), reference(&f.nom, l, c))));
+                        Some((a, champ_texte(&a.to_string(), Adresse::new(&f.nom, l, c))));
                     break 'recherche;
                 }
             }
@@ -934,7 +917,7 @@ fn lire_realisations(
                     let par_ordre = Partie::TOUTES[rang.max(titres_vus).min(2)];
                     constats.push(Diagnostic::avertissement(
                         "import-partie",
-                        reference(&f.nom, l, g.col_intitule),
+                        Adresse::new(&f.nom, l, g.col_intitule),
                         format!(
                             "titre de partie « {titre} » : lu, d'après sa place, comme la partie « {} »",
                             par_ordre.libelle()
@@ -954,12 +937,12 @@ fn lire_realisations(
         let reconnues = marques
             .coches
             .iter()
-            .filter(|(_, c)| lire_coche(&c.brut) == Some(true))
+            .filter(|(_, c)| lire_coche(&c.brut()) == Some(true))
             .count();
         if titre.is_empty() && reconnues == 0 && marques.texte > 0 {
             constats.push(Diagnostic::avertissement(
                 "import-ligne-ignoree",
-                reference(&f.nom, l, g.colonnes.first().map_or(0, |(c, _)| *c)),
+                Adresse::new(&f.nom, l, g.colonnes.first().map_or(0, |(c, _)| *c)),
                 "du texte sans intitulé ni coche reconnaissable : ligne ignorée (ce n'est pas une réalisation)",
             ));
             continue;
@@ -969,7 +952,7 @@ fn lire_realisations(
             if !periode_cel.est_vide() {
                 constats.push(Diagnostic::avertissement(
                     "import-ligne-ignoree",
-                    reference(&f.nom, l, g.col_periode.unwrap_or(0)),
+                    Adresse::new(&f.nom, l, g.col_periode.unwrap_or(0)),
                     "une période sans intitulé ni coche : ligne ignorée",
                 ));
             }
@@ -978,7 +961,7 @@ fn lire_realisations(
         let p = partie.unwrap_or_else(|| {
             constats.push(Diagnostic::avertissement(
                 "import-partie",
-                reference(&f.nom, l, g.col_intitule),
+                Adresse::new(&f.nom, l, g.col_intitule),
                 "réalisation avant tout titre de partie : rangée dans « En formation », la première partie du tableau",
             ));
             partie = Some(Partie::Formation);
@@ -988,10 +971,10 @@ fn lire_realisations(
         let mut lignes = titre.lines().map(str::trim).filter(|x| !x.is_empty());
         let intitule = lignes.next().unwrap_or("").to_string();
         let documents = lignes.collect::<Vec<_>>().join("\n");
-        let cellule_titre = reference(&f.nom, l, g.col_intitule);
+        let cellule_titre = Adresse::new(&f.nom, l, g.col_intitule);
         let cellule_periode = g
             .col_periode
-            .map_or(String::new(), |c| reference(&f.nom, l, c));
+            .map_or(Adresse::default(), |c| Adresse::new(&f.nom, l, c));
         let lue = periodes::lire(&periode_cel);
         if let Some(note) = &lue.note {
             constats.push(Diagnostic::avertissement(
@@ -1001,11 +984,7 @@ fn lire_realisations(
             ));
         }
         let date = |d: Option<DateLue>| match d {
-            Some(DateLue::Jour(j)) => Champ {
-                texte: j.format("%d/%m/%Y").to_string(),
-                cellule: cellule_periode.clone(),
-                brut: Cellule::Date(j),
-            },
+            Some(DateLue::Jour(j)) => Champ::de(&Cellule::Date(j), cellule_periode),
             _ => champ_texte("", cellule_periode.clone()),
         };
         // Days go to Début/Fin; months (MM/AA) and free text stay in Période.
@@ -1042,22 +1021,22 @@ fn lire_realisations(
         };
         realisations.push(Realisation {
             ligne: l as u32 + 1,
-            candidat: Champ {
-                texte: candidat.numero.texte.clone(),
-                cellule: candidat.numero.cellule.clone(),
-                brut: candidat.numero.brut.clone(),
-            },
+            candidat: candidat.numero.clone(),
             partie: champ_texte(p.libelle(), cellule_titre.clone()),
             intitule: champ_texte(&intitule, cellule_titre.clone()),
             documents: champ_texte(&documents, cellule_titre),
             debut,
             fin,
             periode,
-            lieu: champ_texte("", String::new()),
-            organisation: champ_texte("", String::new()),
-            modalite: champ_texte("", String::new()),
-            coches: marques.coches,
-            fiche: champ_texte("", String::new()),
+            lieu: champ_texte("", Adresse::default()),
+            organisation: champ_texte("", Adresse::default()),
+            modalite: champ_texte("", Adresse::default()),
+            coches: marques
+                .coches
+                .into_iter()
+                .filter(|(_, c)| !c.est_vide())
+                .collect(),
+            fiche: champ_texte("", Adresse::default()),
         });
     }
     realisations

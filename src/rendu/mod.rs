@@ -29,7 +29,7 @@ pub fn date_des_documents(
         .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
         .map(|t| t.naive_utc());
     let date = depuis_epoch.unwrap_or_else(|| {
-        crate::classeur::dates::lire_date(&parametres.date.brut)
+        crate::classeur::dates::lire_date(&parametres.date.brut())
             .ok()
             .flatten()
             .map(|d| d.premier_jour())

@@ -10,7 +10,7 @@ fn position(c: &Champ, ligne: u32) -> String {
     if c.cellule.is_empty() {
         format!("{}!{ligne}", crate::classeur::schema::CANDIDATS)
     } else {
-        c.cellule.clone()
+        c.cellule.to_string()
     }
 }
 
@@ -30,7 +30,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
             n,
             d,
         );
-        if let crate::classeur::Cellule::Nombre(_) = c.numero.brut {
+        if let crate::classeur::Cellule::Nombre(_) = c.numero.brut() {
             d.push(
                 Diagnostic::avertissement(
                     "candidat-numero-nombre",

@@ -19,7 +19,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
         let position = if c.numero.cellule.is_empty() {
             format!("{}!{}", crate::classeur::schema::CANDIDATS, c.ligne)
         } else {
-            c.numero.cellule.clone()
+            c.numero.cellule.to_string()
         };
         let qui = format!("{} {} ({n})", c.nom.texte, c.prenom.texte);
         match referentiel {
@@ -148,7 +148,7 @@ fn fiches(
             d.push(
                 Diagnostic::avertissement(
                     "fiche-sans-texte",
-                    v[0].fiche.cellule.clone(),
+                    v[0].fiche.cellule.to_string(),
                     format!(
                         "la fiche {k} de {qui} n'a pas de ligne dans la feuille Fiches ; les conditions de réalisation, \
                          les ressources et le descriptif resteront vides"

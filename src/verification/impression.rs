@@ -78,7 +78,7 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
         d.push(
             Diagnostic::erreur(
                 "texte-trop-long",
-                champ.cellule.clone(),
+                champ.cellule.to_string(),
                 format!(
                     "{quoi} compte {plus} caractères ; le document en imprime au plus {max} : \
                      raccourcissez le texte"
@@ -109,7 +109,7 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
         d.push(
             Diagnostic::erreur(
                 "caractere-non-imprimable",
-                champ.cellule.clone(),
+                champ.cellule.to_string(),
                 format!(
                     "{quoi} contient {} que les polices des documents ne savent pas dessiner : {}{} ; \
                      retirez-le ou remplacez-le par du texte (les émojis ne sont pas imprimables)",

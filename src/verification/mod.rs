@@ -39,7 +39,7 @@ pub fn session_du_classeur(parametres: &Parametres) -> Result<u16, Diagnostic> {
     let position = if champ.cellule.is_empty() {
         crate::classeur::schema::PARAMETRES.to_string()
     } else {
-        champ.cellule.clone()
+        champ.cellule.to_string()
     };
     // « 2026 », 2026 as a whole number, « Session 2026 »: nothing else (« 2026.5 » is no year).
     let texte = champ.texte.trim();
@@ -88,7 +88,7 @@ fn parametres(p: &Parametres, referentiel: Referentiel, d: &mut Vec<Diagnostic>)
         if c.cellule.is_empty() {
             crate::classeur::schema::PARAMETRES.to_string()
         } else {
-            c.cellule.clone()
+            c.cellule.to_string()
         }
     };
     let mut vides = vec![
@@ -110,7 +110,7 @@ fn parametres(p: &Parametres, referentiel: Referentiel, d: &mut Vec<Diagnostic>)
             ));
         }
     }
-    if !p.date.est_vide() && crate::classeur::dates::lire_date(&p.date.brut).is_err() {
+    if !p.date.est_vide() && crate::classeur::dates::lire_date(&p.date.brut()).is_err() {
         d.push(Diagnostic::erreur(
             "date-illisible",
             position(&p.date),
@@ -126,11 +126,11 @@ fn erreurs_formule<'a>(
     d: &mut Vec<Diagnostic>,
 ) {
     for c in champs {
-        if let Cellule::ErreurFormule(e) = &c.brut {
+        if let Cellule::ErreurFormule(e) = &c.brut() {
             d.push(
                 Diagnostic::erreur(
                     "cellule-erreur-formule",
-                    c.cellule.clone(),
+                    c.cellule.to_string(),
                     format!(
                         "la cellule contient l'erreur de formule {e} ; remplacez la formule par la valeur voulue \
                          (une référence vers une cellule supprimée, le plus souvent)"

@@ -19,7 +19,7 @@ pub fn verifier(
             if c.cellule.is_empty() {
                 ligne.clone()
             } else {
-                c.cellule.clone()
+                c.cellule.to_string()
             }
         };
         let mut d_ligne = Vec::new();
@@ -63,13 +63,13 @@ pub fn verifier(
         // Marks.
         let mut cochees = 0;
         for (code, c) in &r.coches {
-            match lire_coche(&c.brut) {
+            match lire_coche(&c.brut()) {
                 Some(true) => cochees += 1,
                 Some(false) => {}
-                None if matches!(c.brut, crate::classeur::Cellule::ErreurFormule(_)) => {}
+                None if matches!(c.brut(), crate::classeur::Cellule::ErreurFormule(_)) => {}
                 None => d.push(Diagnostic::erreur(
                     "coche-inconnue",
-                    c.cellule.clone(),
+                    c.cellule.to_string(),
                     format!(
                         "marque « {} » non reconnue dans la colonne {code} ; pour cocher, écrivez X (ou x, ✓, 1, oui) ; \
                          sinon laissez la case vide",
@@ -106,10 +106,11 @@ pub fn verifier(
         // Ticks outside the candidate's option grid.
         if let Some(option) = candidat.and_then(|c| c.option()) {
             for (code, c) in &r.coches {
-                if lire_coche(&c.brut) == Some(true) && !sur_la_grille(referentiel, code, option) {
+                if lire_coche(&c.brut()) == Some(true) && !sur_la_grille(referentiel, code, option)
+                {
                     d.push(Diagnostic::erreur(
                         "coche-hors-grille",
-                        c.cellule.clone(),
+                        c.cellule.to_string(),
                         format!(
                             "{code} n'est pas une colonne du tableau de l'option {option} de ce candidat ; \
                              retirez la coche ou corrigez l'option du candidat"
@@ -169,7 +170,7 @@ pub fn verifier(
         let mut debut = date(&r.debut, d).map(|x| (x, position(&r.debut)));
         let mut fin = date(&r.fin, d).map(|x| (x, position(&r.fin)));
         if debut.is_none() && fin.is_none() && r.debut.est_vide() && r.fin.est_vide() {
-            match lire_periode(&r.periode.brut) {
+            match lire_periode(&r.periode.brut()) {
                 Ok(Periode::Dates { debut: a, fin: b }) => {
                     debut = a.map(|x| (x, position(&r.periode)));
                     fin = b.map(|x| (x, position(&r.periode)));
@@ -230,7 +231,7 @@ fn libelles_parties() -> &'static str {
 }
 
 fn date(champ: &Champ, d: &mut Vec<Diagnostic>) -> Option<DateLue> {
-    match lire_date(&champ.brut) {
+    match lire_date(&champ.brut()) {
         Ok(x) => x,
         Err(p) => {
             d.push(probleme_date(champ, p));
@@ -243,19 +244,19 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
     match p {
         ProblemeDate::Impossible(t) => Diagnostic::erreur(
             "date-impossible",
-            champ.cellule.clone(),
+            champ.cellule.to_string(),
             format!("la date « {t} » n'existe pas ; vérifiez le jour et le mois (JJ/MM/AAAA)"),
         ),
         ProblemeDate::LettreO(t, corrige) => Diagnostic::erreur(
             "date-lettre-o",
-            champ.cellule.clone(),
+            champ.cellule.to_string(),
             format!(
                 "« {t} » contient la lettre O à la place du chiffre zéro ; écrivez « {corrige} »"
             ),
         ),
         ProblemeDate::Ambigue(t) => Diagnostic::erreur(
             "date-ambigue",
-            champ.cellule.clone(),
+            champ.cellule.to_string(),
             format!(
                 "« {t} » peut se lire comme un jour et un mois sans année, ou comme un mois et une année ; \
                  écrivez la date entière (JJ/MM/AA, par exemple 02/10/25) ou le mois avec l'année sur quatre \
@@ -264,7 +265,7 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
         ),
         ProblemeDate::Illisible(t) => Diagnostic::erreur(
             "date-illisible",
-            champ.cellule.clone(),
+            champ.cellule.to_string(),
             format!(
                 "« {t} » n'est pas une date ; attendu JJ/MM/AAAA (ou écrivez une période libre dans la colonne Période)"
             ),
@@ -282,7 +283,7 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
             d.push(
                 Diagnostic::avertissement(
                     "champ-hors-formulaire",
-                    f.ressources.cellule.clone(),
+                    f.ressources.cellule.to_string(),
                     "la fiche descriptive de situation professionnelle (E4, annexe IV-1) n'a pas de champ \
                      « Description des ressources documentaires, matérielles et logicielles utilisées » : \
                      ce texte ne sera imprimé sur aucun document ; reportez-le dans les conditions de \
@@ -310,7 +311,7 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
                 if f.candidat.cellule.is_empty() {
                     ligne.clone()
                 } else {
-                    f.candidat.cellule.clone()
+                    f.candidat.cellule.to_string()
                 },
                 format!("le N° candidat « {n} » n'existe pas dans la feuille Candidats"),
             ));
@@ -323,7 +324,7 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
                     if f.numero.cellule.is_empty() {
                         ligne
                     } else {
-                        f.numero.cellule.clone()
+                        f.numero.cellule.to_string()
                     },
                     format!(
                         "« {} » n'est pas un numéro de fiche ; attendu 1 ou 2",
@@ -346,7 +347,7 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
             d.push(
                 Diagnostic::avertissement(
                     "fiche-sans-realisation",
-                    f.numero.cellule.clone(),
+                    f.numero.cellule.to_string(),
                     format!(
                         "aucune réalisation du candidat {n} n'est marquée « fiche {numero} » dans la feuille Réalisations ; \
                          ce texte ne sera imprimé sur aucune fiche"
