@@ -42,7 +42,7 @@ fn xlsx_ods_and_csv_give_the_same_model() {
     // Spot checks of what was read.
     let c = &depuis_ods.candidats[0];
     assert_eq!(c.numero.texte, "026000101");
-    assert_eq!(c.numero.cellule, "Candidats!A2");
+    assert_eq!(c.numero.cellule.to_string(), "Candidats!A2");
     assert_eq!(
         (c.nom.texte.as_str(), c.prenom.texte.as_str(), c.option()),
         ("MARTIN", "Léa", Some(OptionSio::Sisr))

@@ -193,18 +193,6 @@ impl std::fmt::Debug for Adresse {
     }
 }
 
-impl PartialEq<str> for Adresse {
-    fn eq(&self, autre: &str) -> bool {
-        self.to_string() == autre
-    }
-}
-
-impl PartialEq<&str> for Adresse {
-    fn eq(&self, autre: &&str) -> bool {
-        self.to_string() == *autre
-    }
-}
-
 impl serde::Serialize for Adresse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -240,5 +228,54 @@ impl Valeur {
 impl From<Adresse> for String {
     fn from(a: Adresse) -> String {
         a.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_shows_its_sheet_and_cell_and_keeps_each_name_once() {
+        let a = Adresse::new("Réalisations", 11, 27);
+        assert_eq!(a.to_string(), "Réalisations!AB12");
+        assert_eq!(a.case(), "AB12");
+        assert_eq!(Adresse::new("Réalisations", 11, 27), a);
+        assert_ne!(Adresse::new("Candidats", 11, 27), a);
+        assert_eq!(Adresse::feuille("Tableau").to_string(), "Tableau");
+        assert_eq!(Adresse::feuille("Tableau").case(), "");
+        assert!(!Adresse::feuille("Tableau").is_empty());
+        assert!(Adresse::default().is_empty());
+        assert_eq!(Adresse::default().to_string(), "");
+        assert_eq!(String::from(a), "Réalisations!AB12");
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"Réalisations!AB12\"");
+        let noms = noms_de_feuilles();
+        assert_eq!(noms.iter().filter(|n| &***n == "Réalisations").count(), 1);
+    }
+
+    #[test]
+    fn a_field_gives_back_the_cell_it_was_read_from() {
+        use crate::classeur::Champ;
+        let ici = Adresse::new("Réalisations", 1, 4);
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 10, 2).unwrap();
+        for (cellule, texte) in [
+            (Cellule::Vide, ""),
+            (Cellule::Texte("  X ".into()), "X"),
+            (Cellule::Nombre(26000101.0), "26000101"),
+            (Cellule::Booleen(true), "VRAI"),
+            (Cellule::Date(date), "02/10/2024"),
+            (Cellule::ErreurFormule("#REF!".into()), "#REF!"),
+        ] {
+            let champ = Champ::de(&cellule, ici);
+            assert_eq!(champ.texte, texte);
+            let attendu = match cellule {
+                Cellule::Texte(t) => Cellule::Texte(t.trim().to_string()),
+                autre => autre,
+            };
+            assert_eq!(format!("{:?}", champ.brut()), format!("{attendu:?}"));
+        }
+        assert!(Champ::de(&Cellule::ErreurFormule("#N/A".into()), ici).est_erreur_formule());
+        assert_eq!(Champ::de(&Cellule::Nombre(3.0), ici).nombre(), Some(3.0));
+        assert!(Champ::texte("   ", ici).brut().est_vide());
     }
 }

@@ -598,13 +598,13 @@ impl Grille<'_> {
                         if vise != *code {
                             constats.push(Diagnostic::avertissement(
                                 "import-code-sous-item",
-                                cellule.clone(),
+                                cellule,
                                 format!("code « {t} » écrit dans la colonne {code} : compté pour la compétence {vise}"),
                             ));
                         } else {
                             constats.push(Diagnostic::avertissement(
                                 "import-code-sous-item",
-                                cellule.clone(),
+                                cellule,
                                 format!("code « {t} » au lieu d'une croix : compté comme une coche de {vise}"),
                             ));
                         }
@@ -613,7 +613,7 @@ impl Grille<'_> {
                     Some(None) if code.starts_with("B1.") => {
                         constats.push(Diagnostic::avertissement(
                             "import-code-sous-item",
-                            cellule.clone(),
+                            cellule,
                             format!(
                                 "« {t} » au lieu d'une croix : compté comme une coche de {code}"
                             ),
@@ -662,7 +662,7 @@ impl Grille<'_> {
             if let Some(message) = lue {
                 constats.push(Diagnostic::avertissement(
                     "import-marque-dessinee",
-                    cellule.clone(),
+                    cellule,
                     message,
                 ));
                 poser(&mut coches, code, "X", cellule);
@@ -708,7 +708,7 @@ fn lire_entete(
     let mut numero = reperes
         .get(Repere::NumeroCandidat)
         .map_or_else(|| vide(Repere::NumeroCandidat), |r| valeur(f, r));
-    if let Cellule::Nombre(n) = numero.brut() {
+    if let Some(n) = numero.nombre() {
         constats.push(Diagnostic::avertissement(
             "candidat-numero-nombre",
             numero.cellule.to_string(),
@@ -979,13 +979,13 @@ fn lire_realisations(
         if let Some(note) = &lue.note {
             constats.push(Diagnostic::avertissement(
                 "import-periode",
-                cellule_periode.clone(),
+                cellule_periode,
                 note.clone(),
             ));
         }
         let date = |d: Option<DateLue>| match d {
             Some(DateLue::Jour(j)) => Champ::de(&Cellule::Date(j), cellule_periode),
-            _ => champ_texte("", cellule_periode.clone()),
+            _ => champ_texte("", cellule_periode),
         };
         // Days go to Début/Fin; months (MM/AA) and free text stay in Période.
         let en_jours = matches!(lue.debut, Some(DateLue::Jour(_)) | None)
@@ -995,14 +995,10 @@ fn lire_realisations(
             (
                 date(lue.debut),
                 date(lue.fin),
-                champ_texte("", cellule_periode.clone()),
+                champ_texte("", cellule_periode),
             )
         } else if let Some(libre) = &lue.libre {
-            (
-                date(None),
-                date(None),
-                champ_texte(libre, cellule_periode.clone()),
-            )
+            (date(None), date(None), champ_texte(libre, cellule_periode))
         } else {
             let texte = |d: Option<DateLue>| match d {
                 Some(DateLue::Jour(j)) => j.format("%d/%m/%Y").to_string(),
@@ -1013,17 +1009,13 @@ fn lire_realisations(
                 Some(_) => format!("{} au {}", texte(lue.debut), texte(lue.fin)),
                 None => texte(lue.debut),
             };
-            (
-                date(None),
-                date(None),
-                champ_texte(&t, cellule_periode.clone()),
-            )
+            (date(None), date(None), champ_texte(&t, cellule_periode))
         };
         realisations.push(Realisation {
             ligne: l as u32 + 1,
             candidat: candidat.numero.clone(),
-            partie: champ_texte(p.libelle(), cellule_titre.clone()),
-            intitule: champ_texte(&intitule, cellule_titre.clone()),
+            partie: champ_texte(p.libelle(), cellule_titre),
+            intitule: champ_texte(&intitule, cellule_titre),
             documents: champ_texte(&documents, cellule_titre),
             debut,
             fin,

@@ -30,7 +30,7 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
             n,
             d,
         );
-        if let crate::classeur::Cellule::Nombre(_) = c.numero.brut() {
+        if c.numero.nombre().is_some() {
             d.push(
                 Diagnostic::avertissement(
                     "candidat-numero-nombre",

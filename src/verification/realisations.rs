@@ -66,7 +66,7 @@ pub fn verifier(
             match lire_coche(&c.brut()) {
                 Some(true) => cochees += 1,
                 Some(false) => {}
-                None if matches!(c.brut(), crate::classeur::Cellule::ErreurFormule(_)) => {}
+                None if c.est_erreur_formule() => {}
                 None => d.push(Diagnostic::erreur(
                     "coche-inconnue",
                     c.cellule.to_string(),
