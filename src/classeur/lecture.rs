@@ -498,7 +498,8 @@ impl Source {
 
     /// Reads every sheet against the session's référentiel. The diagnostics are the structural
     /// ones: missing sheets or headers, unknown columns.
-    pub fn lire(&self, referentiel: Referentiel) -> (Classeur, Vec<Diagnostic>) {
+    /// The sheets are consumed as they are read.
+    pub fn lire(mut self, referentiel: Referentiel) -> (Classeur, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         for nom in schema::FEUILLES {
             if self.feuille(nom).is_none() {
@@ -601,7 +602,7 @@ impl Source {
     /// and the codes that must be present; `construire` gets the sheet, the row, the header map
     /// and the tick columns found.
     fn lire_lignes<T>(
-        &self,
+        &mut self,
         colonnes: &[Colonne],
         nom: &str,
         coches_attendues: Option<(Referentiel, &[String])>,
@@ -611,9 +612,11 @@ impl Source {
     where
         T: EstVide,
     {
-        let Some(f) = self.feuille(nom) else {
+        let n = normaliser(nom);
+        let Some(i) = self.feuilles.iter().position(|f| normaliser(&f.nom) == n) else {
             return (Vec::new(), Vec::new());
         };
+        let f = &self.feuilles[i];
         let Some(entetes) = entetes_de(f, colonnes) else {
             diagnostics.push(Diagnostic::erreur(
                 "entete-absente",
@@ -689,10 +692,18 @@ impl Source {
             let ordre = schema::colonnes_coches(r, &[]);
             coches.sort_by_key(|(code, _)| ordre.iter().position(|c| c.code == *code));
         }
-        let lignes = (entetes.ligne + 1..f.lignes.len())
-            .map(|l| construire(f, l, &entetes, &coches))
-            .filter(|t| !t.est_vide())
-            .collect();
+        // Each row's cells are let go once it is read: the sheet and the model it becomes are
+        // never both whole in memory (10 000 candidates: 1,6 million cells).
+        let mut lignes: Vec<T> = Vec::new();
+        for l in entetes.ligne + 1..self.feuilles[i].lignes.len() {
+            let t = construire(&self.feuilles[i], l, &entetes, &coches);
+            self.feuilles[i].lignes[l] = Vec::new();
+            if !t.est_vide() {
+                lignes.push(t);
+            }
+        }
+        // Grown by doubling, the list can hold twice what it needs for the whole run.
+        lignes.shrink_to_fit();
         (lignes, coches.into_iter().map(|(code, _)| code).collect())
     }
 }

@@ -119,22 +119,34 @@ pub fn executer<T: DeserializeOwned>(
             octets
         })
     };
-    let sortie = lire_tout(enfant.stdout.take().map(|f| Box::new(f) as _), 4 << 30);
+    let sortie = enfant.stdout.take();
     let erreurs = lire_tout(enfant.stderr.take().map(|f| Box::new(f) as _), 64 << 10);
-    let debut = Instant::now();
-    let statut = loop {
-        match enfant.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if debut.elapsed() > Duration::from_secs(limites::DUREE_LECTURE) => {
-                let _ = enfant.kill();
-                let _ = enfant.wait();
-                break None;
+    // A guard stops the child when it runs too long, which closes its output too.
+    let garde = std::thread::spawn(move || {
+        let debut = Instant::now();
+        loop {
+            match enfant.try_wait() {
+                Ok(Some(s)) => break Some(s),
+                Ok(None) if debut.elapsed() > Duration::from_secs(limites::DUREE_LECTURE) => {
+                    let _ = enfant.kill();
+                    let _ = enfant.wait();
+                    break None;
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+                Err(_) => break None,
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(_) => break None,
         }
-    };
-    let sortie = sortie.join().unwrap_or_default();
+    });
+    // The answer is read as it comes, by this thread (whose allocator keeps what it reads): a
+    // class of 10 000 candidates is 43 MB of JSON, never held whole. What follows an unreadable
+    // answer is drained, so that the child never blocks on a full pipe.
+    let reponse = sortie.map(|f| {
+        let mut flux = std::io::BufReader::with_capacity(1 << 20, f.take(4 << 30));
+        let lue = serde_json::from_reader::<_, Result<T, String>>(&mut flux);
+        let _ = std::io::copy(&mut flux, &mut std::io::sink());
+        lue
+    });
+    let statut = garde.join().unwrap_or(None);
     let erreurs = String::from_utf8_lossy(&erreurs.join().unwrap_or_default()).into_owned();
     // The allocator's own line when memory ran out, else the panic hook's one line (a backtrace,
     // if any, follows them).
@@ -150,12 +162,13 @@ pub fn executer<T: DeserializeOwned>(
              endommagé) ; ouvrez-le dans votre tableur et enregistrez-le de nouveau",
             limites::DUREE_LECTURE
         )),
-        Some(s) if s.success() => serde_json::from_slice::<Result<T, String>>(&sortie)
-            .unwrap_or_else(|e| {
-                Err(format!(
-                    "réponse de la lecture isolée illisible (détail : {e})"
-                ))
-            }),
+        Some(s) if s.success() => match reponse {
+            Some(Ok(lue)) => lue,
+            Some(Err(e)) => Err(format!(
+                "réponse de la lecture isolée illisible (détail : {e})"
+            )),
+            _ => Err("réponse de la lecture isolée absente".to_string()),
+        },
         Some(s) => {
             use std::os::unix::process::ExitStatusExt;
             let quoi = match s.signal() {
