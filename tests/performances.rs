@@ -10,6 +10,7 @@ use std::path::Path;
 use commun::pdf::{texte, xmp};
 use commun::{Tables, dossier_candidat, generer};
 use siodoc::rendu::formulaires::{self, Preparation};
+use siodoc::rendu::reserve::Reserve;
 
 fn racine() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -113,6 +114,35 @@ fn data_made_lot_by_lot_equal_data_made_at_once() {
     }
 }
 
+/// The data kept in the temporary file while the PDFs are rendered are the data the model
+/// gives, byte for byte, for every document (the class overview's carried as they are).
+#[test]
+fn data_kept_aside_equal_data_made_from_the_model() {
+    for session in [2020, 2026] {
+        let chargement = Tables::exemple(session).charger();
+        let (classeur, profil) = (
+            chargement.classeur.as_ref().unwrap(),
+            chargement.profil.as_ref().unwrap(),
+        );
+        let preparation = Preparation::new(classeur, profil, &chargement.diagnostics, true);
+        let (docs, _) = preparation.documents();
+        let direct = |d: &formulaires::Document| Ok(preparation.donnees(d));
+        let reserve = Reserve::new(&docs, &direct).unwrap();
+        let mut des_candidats = 0;
+        for d in &docs {
+            let gardees = reserve.donnees(d).unwrap();
+            assert!(!gardees.is_empty(), "{}", d.identifiant);
+            assert!(
+                gardees == preparation.donnees(d),
+                "{} : données différentes",
+                d.identifiant
+            );
+            des_candidats += usize::from(d.source.is_some());
+        }
+        assert!(des_candidats > 3, "session {session} : {des_candidats}");
+    }
+}
+
 #[test]
 fn index_finds_what_a_search_in_sheet_order_finds() {
     let mut t = Tables::exemple(2026);
@@ -165,4 +195,58 @@ fn index_finds_what_a_search_in_sheet_order_finds() {
     );
     assert!(classeur.candidat("n'existe pas").is_none());
     assert_eq!(classeur.realisations_de("n'existe pas").count(), 0);
+}
+
+/// When a document's data cannot be had (its temporary file unreadable), that document fails
+/// with the reason, and the others of its lot are still rendered and written.
+#[test]
+fn a_document_without_its_data_fails_alone() {
+    use siodoc::rendu::generation::{self, Avancement, Options};
+    use siodoc::rendu::moteur::{Moteur, standards_pdf};
+    use siodoc::rendu::nommage::{MOTIF_DEFAUT, Nommage};
+    let chargement = Tables::exemple(2026).charger();
+    let (classeur, profil) = (
+        chargement.classeur.as_ref().unwrap(),
+        chargement.profil.as_ref().unwrap(),
+    );
+    let preparation = Preparation::new(classeur, profil, &chargement.diagnostics, true);
+    let (docs, _) = preparation.documents();
+    // The first candidate's three documents: they are in one lot or more, with others.
+    let docs: Vec<_> = docs
+        .into_iter()
+        .filter(|d| d.source.is_some())
+        .take(9)
+        .collect();
+    let perdu = docs[1].identifiant.clone();
+    let donnees = |d: &formulaires::Document| {
+        if d.identifiant == perdu {
+            Err("relecture impossible".to_string())
+        } else {
+            Ok(preparation.donnees(d))
+        }
+    };
+    let dir = commun::temp();
+    let nommage = Nommage::new(MOTIF_DEFAUT).unwrap();
+    let opts = Options {
+        sortie: dir.path(),
+        nommage: &nommage,
+        classe: "classe",
+        session: 2026,
+        date: typst::foundations::Datetime::from_ymd(2026, 6, 1).unwrap(),
+        standards: standards_pdf("a-2b").unwrap(),
+    };
+    let bilan =
+        generation::generer(&Moteur::new(), &docs, &donnees, &opts, &|_: Avancement| {}).unwrap();
+    assert_eq!(bilan.ecrits.len(), docs.len() - 1, "{:?}", bilan.echecs);
+    assert_eq!(bilan.echecs.len(), 1);
+    assert!(
+        bilan.echecs[0]
+            .1
+            .contains("données du document illisibles : relecture impossible"),
+        "{:?}",
+        bilan.echecs
+    );
+    for chemin in &bilan.ecrits {
+        assert!(dir.path().join(chemin).is_file(), "{}", chemin.display());
+    }
 }

@@ -11,6 +11,7 @@ use siodoc::rendu::generation::{self, Avancement, Options};
 use siodoc::rendu::moteur::{Moteur, standards_pdf};
 use siodoc::rendu::nommage::{MOTIF_DEFAUT, Nommage};
 use siodoc::rendu::officiel::{ModeleOfficiel, pdf as pdf_libreoffice};
+use siodoc::rendu::reserve::Reserve;
 use siodoc::rendu::{date_des_documents, formulaires};
 
 #[derive(clap::Args)]
@@ -131,7 +132,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         None => Moteur::new(),
     };
     let debut = Instant::now();
-    let chargement = charger(
+    let mut chargement = charger(
         &args.classeur,
         args.session.session,
         args.session.profil.as_deref(),
@@ -140,8 +141,17 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     for d in &chargement.diagnostics {
         println!("{}", super::verifier::ligne(d));
     }
-    let (Some(classeur), Some(profil)) = (&chargement.classeur, &chargement.profil) else {
+    if chargement.classeur.is_none() || chargement.profil.is_none() {
         println!("{}", super::verifier::resume(&fichier, &chargement));
+        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
+    }
+    let erreurs_du_classeur = chargement.erreurs();
+    // Owned, so that it can be let go once the documents' data are made (see below).
+    let mut modele = chargement.classeur.take();
+    let Some(classeur) = modele.as_ref() else {
+        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
+    };
+    let (Some(profil), diagnostics) = (&chargement.profil, &chargement.diagnostics) else {
         return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
     };
     if chargement.erreurs() > 0 && !args.forcer {
@@ -170,23 +180,21 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
         None => None,
     };
-    // The documents' data are made as each lot is rendered: memory does not grow with the class.
-    let preparation =
-        formulaires::Preparation::new(classeur, profil, &chargement.diagnostics, args.forcer);
+    let preparation = formulaires::Preparation::new(classeur, profil, diagnostics, args.forcer);
     let (docs, ecartes) = preparation.documents();
-    let donnees = |d: &formulaires::Document| preparation.donnees(d);
+    let direct = |d: &formulaires::Document| Ok(preparation.donnees(d));
     for e in &ecartes {
         eprintln!("{} : {}", e.candidat, e.raison);
     }
     let classe = if classeur.parametres.classe.est_vide() {
-        "classe"
+        "classe".to_string()
     } else {
-        classeur.parametres.classe.texte.as_str()
+        classeur.parametres.classe.texte.clone()
     };
     let opts = Options {
         sortie: &args.sortie,
         nommage: &nommage,
-        classe,
+        classe: &classe,
         session: profil.session,
         date: date_des_documents(
             &classeur.parametres,
@@ -196,7 +204,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         standards,
     };
     if let Some(dossier) = &args.exporter_sources {
-        let ecrits = generation::exporter_sources(&moteur, &docs, &donnees, &opts, dossier)
+        let ecrits = generation::exporter_sources(&moteur, &docs, &direct, &opts, dossier)
             .map_err(invalide)?;
         eprintln!(
             "Sources de {} documents écrites dans « {} » ; pour en recompiler un : \
@@ -208,43 +216,14 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let terminal = std::io::stderr().is_terminal();
-    let barre = super::barre(if pdf { docs.len() as u64 } else { 0 }, "documents");
-    let total = docs.len();
-    let fait = std::sync::atomic::AtomicUsize::new(0);
-    let avancement = |a: Avancement| {
-        let n = fait.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if let Some(e) = a.erreur {
-            barre.suspend(|| eprintln!("ÉCHEC {} : {e}", a.chemin.display()));
-        } else if !terminal {
-            eprintln!("[{n}/{total}] {}", a.chemin.display());
-        }
-        barre.inc(1);
-    };
-    let a_rendre: &[formulaires::Document] = if pdf { &docs } else { &[] };
-    let mut bilan =
-        generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
-    barre.finish_and_clear();
-    if pdf {
-        match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso) {
-            Ok(faits) => {
-                for (chemin, n) in faits {
-                    eprintln!("Impression : {} ({n} documents)", chemin.display());
-                }
-            }
-            Err(e) => {
-                eprintln!("ÉCHEC fichiers d'impression : {e}");
-                bilan
-                    .echecs
-                    .push((PathBuf::from(generation::DOSSIER_IMPRESSION), e));
-            }
-        }
-    }
+    // The spreadsheets first: they are made from the workbook's model, which the PDFs then no
+    // longer need.
+    let mut bilan = generation::Bilan::default();
     if xlsx {
         let tableurs = generation::generer_tableurs(
             classeur,
             profil,
-            &chargement.diagnostics,
+            diagnostics,
             &docs,
             &opts,
             officiel.as_ref(),
@@ -265,6 +244,69 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         bilan.avertissements.extend(tableurs.avertissements);
         bilan.ecrits.extend(tableurs.ecrits);
         bilan.echecs.extend(tableurs.echecs);
+    }
+
+    // Every document's data made once, into a temporary file, and the model let go: the
+    // rendering, the longest stage, does not hold the class (10 000 candidates: about 100 MB).
+    // Without a temporary file, the data are made from the model as each lot is rendered.
+    let reserve = if pdf {
+        match Reserve::new(&docs, &direct) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("avertissement : {e} ; les données des documents restent en mémoire");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    drop(preparation);
+    if reserve.is_some() {
+        modele = None;
+    }
+    let secours = modele
+        .as_ref()
+        .map(|c| formulaires::Preparation::new(c, profil, diagnostics, args.forcer));
+    let donnees = |d: &formulaires::Document| match (&reserve, &secours) {
+        (Some(r), _) => r.donnees(d),
+        (None, Some(p)) => Ok(p.donnees(d)),
+        (None, None) => Err("données des documents perdues".to_string()),
+    };
+
+    let terminal = std::io::stderr().is_terminal();
+    let barre = super::barre(if pdf { docs.len() as u64 } else { 0 }, "documents");
+    let total = docs.len();
+    let fait = std::sync::atomic::AtomicUsize::new(0);
+    let avancement = |a: Avancement| {
+        let n = fait.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(e) = a.erreur {
+            barre.suspend(|| eprintln!("ÉCHEC {} : {e}", a.chemin.display()));
+        } else if !terminal {
+            eprintln!("[{n}/{total}] {}", a.chemin.display());
+        }
+        barre.inc(1);
+    };
+    let a_rendre: &[formulaires::Document] = if pdf { &docs } else { &[] };
+    let rendus =
+        generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
+    barre.finish_and_clear();
+    bilan.avertissements.extend(rendus.avertissements);
+    bilan.ecrits.extend(rendus.ecrits);
+    bilan.echecs.extend(rendus.echecs);
+    if pdf {
+        match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso) {
+            Ok(faits) => {
+                for (chemin, n) in faits {
+                    eprintln!("Impression : {} ({n} documents)", chemin.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("ÉCHEC fichiers d'impression : {e}");
+                bilan
+                    .echecs
+                    .push((PathBuf::from(generation::DOSSIER_IMPRESSION), e));
+            }
+        }
     }
     if let Err(e) = generation::ecrire_index(&docs, &opts, &bilan.ecrits, profil) {
         eprintln!("ÉCHEC index des documents : {e}");
@@ -294,7 +336,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     );
     Ok(if !bilan.echecs.is_empty() {
         ExitCode::from(super::SORTIE_ECHECS_DOCUMENTS)
-    } else if chargement.erreurs() > 0 {
+    } else if erreurs_du_classeur > 0 {
         ExitCode::from(super::SORTIE_ERREURS_CLASSEUR)
     } else {
         ExitCode::SUCCESS

@@ -69,7 +69,7 @@ pub fn chemins(docs: &[Document], opts: &Options, extension: &str) -> Result<Vec
 }
 
 /// Makes a document's data (/data.json) when it is about to be rendered.
-pub type Donnees<'a> = dyn Fn(&Document) -> Vec<u8> + Sync + 'a;
+pub type Donnees<'a> = dyn Fn(&Document) -> Result<Vec<u8>, String> + Sync + 'a;
 
 /// Renders and writes all documents in parallel, each one's data made by `donnees` when its
 /// lot is rendered.
@@ -224,10 +224,22 @@ fn rendre_lot(
     chemins: &[PathBuf],
     opts: &Options,
 ) -> Vec<(usize, Result<Vec<String>, String>)> {
-    let faites: Vec<Vec<u8>> = lot.iter().map(|&i| donnees(&docs[i])).collect();
-    let entrees: Vec<DocumentLot> = lot
+    // A document whose data cannot be had fails alone; the others of the lot are rendered.
+    let mut sans_donnees = Vec::new();
+    let mut faites = Vec::new();
+    for &i in lot {
+        match donnees(&docs[i]) {
+            Ok(faite) => faites.push((i, faite)),
+            Err(e) => sans_donnees.push((i, Err(format!("données du document illisibles : {e}")))),
+        }
+    }
+    if faites.is_empty() {
+        return sans_donnees;
+    }
+    let lot: Vec<usize> = faites.iter().map(|(i, _)| *i).collect();
+    let entrees: Vec<DocumentLot> = faites
         .iter()
-        .zip(&faites)
+        .map(|(i, faite)| (i, faite))
         .map(|(&i, faite)| DocumentLot {
             donnees: faite,
             titre: &docs[i].titre,
@@ -260,6 +272,7 @@ fn rendre_lot(
                 });
             (i, resultat)
         })
+        .chain(sans_donnees)
         .collect()
 }
 
@@ -306,7 +319,7 @@ pub fn exporter_sources(
             .unwrap_or_default();
         ecrire(&cible.join("main.typ"), principal.as_bytes())?;
         ecrire(&cible.join("commun.typ"), commun.as_bytes())?;
-        ecrire(&cible.join("data.json"), &donnees(d))?;
+        ecrire(&cible.join("data.json"), &donnees(d)?)?;
         ecrits.push(cible);
     }
     Ok(ecrits)

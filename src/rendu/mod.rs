@@ -9,6 +9,7 @@ pub mod impression;
 pub mod moteur;
 pub mod nommage;
 pub mod officiel;
+pub mod reserve;
 pub mod tableur;
 
 use chrono::{Datelike, NaiveDate};
