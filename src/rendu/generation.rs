@@ -475,7 +475,8 @@ pub fn ecrire_impression(
     );
     let auteur = docs.first().map_or("siodoc", |d| d.auteur.as_str());
     let ecrits: HashSet<&PathBuf> = ecrits.iter().collect();
-    let mut faits = Vec::new();
+    // Each volume: its file, its title, its parts. Merged two at a time (one per core).
+    let mut volumes_a_faire: Vec<(String, String, Vec<&PathBuf>)> = Vec::new();
     for (nom, titre, du_genre) in [
         (
             "tableaux-de-synthese",
@@ -505,12 +506,6 @@ pub fn ecrire_impression(
         // A class of any size is printed in volumes, so that memory stays bounded.
         let volumes: Vec<&[Vec<&PathBuf>]> = candidats.chunks(CANDIDATS_PAR_VOLUME).collect();
         for (v, volume) in volumes.iter().enumerate() {
-            let mut parts = Vec::new();
-            for chemin in volume.iter().flatten() {
-                let octets = crate::entree::lire(&opts.sortie.join(chemin), 256 << 20)
-                    .map_err(|e| e.to_string())?;
-                parts.push(octets);
-            }
             let (fichier, titre) = if volumes.len() == 1 {
                 (
                     format!("{nom}.pdf"),
@@ -531,10 +526,23 @@ pub fn ecrire_impression(
                     ),
                 )
             };
+            volumes_a_faire.push((fichier, titre, volume.iter().flatten().copied().collect()));
+        }
+    }
+    use rayon::prelude::*;
+    let faits: Vec<Result<(PathBuf, usize), String>> = volumes_a_faire
+        .par_iter()
+        .map(|(fichier, titre, chemins)| {
+            let mut parts = Vec::new();
+            for chemin in chemins {
+                let octets = crate::entree::lire(&opts.sortie.join(chemin), 256 << 20)
+                    .map_err(|e| e.to_string())?;
+                parts.push(octets);
+            }
             let octets = assembler(
                 &parts,
                 &Assemblage {
-                    titre: &titre,
+                    titre,
                     auteur,
                     date,
                     recto_verso,
@@ -543,10 +551,11 @@ pub fn ecrire_impression(
             .map_err(|e| format!("{fichier} : {e}"))?;
             let relatif = Path::new(&assainir(opts.classe))
                 .join(DOSSIER_IMPRESSION)
-                .join(&fichier);
+                .join(fichier);
             ecrire(&opts.sortie.join(&relatif), &octets)?;
-            faits.push((relatif, parts.len()));
-        }
-    }
-    Ok(faits)
+            Ok((relatif, parts.len()))
+        })
+        .collect();
+    // The first failure in class order, whatever finished first.
+    faits.into_iter().collect()
 }
