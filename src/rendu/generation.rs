@@ -185,14 +185,23 @@ fn rendre_en_parties(
     pdf: &OptionsPdf,
     opts: &Options,
 ) -> Result<super::moteur::PdfRendu, ErreurRendu> {
-    let options = OptionsPdf {
+    // The parts' structure trees would be left by the merge: they are not made. A standard
+    // that requires them (PDF/UA, PDF/A level A) gets them, and loses them in the merge as before.
+    let sans_balises = OptionsPdf {
         identifiant: d.identifiant.clone(),
+        balise: false,
         ..pdf.clone()
+    };
+    let balisees = OptionsPdf {
+        balise: true,
+        ..sans_balises.clone()
     };
     let mut parts = Vec::new();
     let mut avertissements = Vec::new();
     for donnees in std::iter::once(&d.donnees).chain(&d.suite) {
-        let (octets, a) = moteur.pdf(d.modele, donnees, &options)?;
+        let (octets, a) = moteur
+            .pdf(d.modele, donnees, &sans_balises)
+            .or_else(|_| moteur.pdf(d.modele, donnees, &balisees))?;
         typst::comemo::evict(0);
         parts.push(octets);
         avertissements.extend(a);
@@ -253,6 +262,7 @@ fn rendre_lot(
         date: opts.date,
         identifiant: String::new(),
         standards: opts.standards.clone(),
+        balise: true,
     };
     let rendus = if lot.len() == 1 && !docs[lot[0]].suite.is_empty() {
         vec![rendre_en_parties(moteur, &docs[lot[0]], &pdf, opts)]

@@ -193,7 +193,7 @@ impl Moteur {
             timestamp: Some(Timestamp::new_utc(options.date)),
             page_ranges: None,
             standards: options.standards.clone(),
-            tagged: true,
+            tagged: options.balise,
             pretty: false,
         };
         let octets = typst_pdf::pdf(&doc, &opts).map_err(|e| ErreurRendu {
@@ -354,6 +354,9 @@ pub struct OptionsPdf {
     /// Stable PDF /ID, derived from the document's identity.
     pub identifiant: String,
     pub standards: PdfStandards,
+    /// Whether the PDF carries its structure tree (tags). Only a part of a document merged
+    /// afterwards goes without: the merge leaves the tree of each part.
+    pub balise: bool,
 }
 
 /// Reads a `--pdf-standard` value: « a-2b » (default), « a-3b », « ua-1 », « 1.7 », or « aucun ».
