@@ -250,3 +250,87 @@ fn a_document_without_its_data_fails_alone() {
         assert!(dir.path().join(chemin).is_file(), "{}", chemin.display());
     }
 }
+
+/// The class overview of a large class is laid out in parts, exported without structure tree
+/// (the merge leaves it anyway), then merged: every candidate is there as text, the file
+/// still claims PDF/A-2b, and two runs give the same bytes.
+#[test]
+fn class_overview_in_parts_keeps_every_candidate_as_pdf_a_text() {
+    use siodoc::rendu::generation::{self, Avancement, Options};
+    use siodoc::rendu::moteur::{Moteur, standards_pdf};
+    use siodoc::rendu::nommage::{MOTIF_DEFAUT, Nommage};
+    let dir = commun::temp();
+    let classeur = dir.path().join("classe-400.xlsx");
+    let o = std::process::Command::new(commun::siodoc_bin())
+        .args([
+            "modele",
+            "--session",
+            "2026",
+            "--exemple",
+            "--taille",
+            "400",
+        ])
+        .arg(&classeur)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let chargement = siodoc::chargement::charger(&classeur, None, None).unwrap();
+    let (classeur, profil) = (
+        chargement.classeur.as_ref().unwrap(),
+        chargement.profil.as_ref().unwrap(),
+    );
+    let preparation = Preparation::new(classeur, profil, &chargement.diagnostics, true);
+    let (docs, _) = preparation.documents();
+    let synthese: Vec<_> = docs.into_iter().filter(|d| d.source.is_none()).collect();
+    assert_eq!(synthese.len(), 1);
+    assert!(
+        !synthese[0].suite.is_empty(),
+        "400 candidats : plusieurs parties"
+    );
+    let donnees = |d: &formulaires::Document| Ok(preparation.donnees(d));
+    let nommage = Nommage::new(MOTIF_DEFAUT).unwrap();
+    let mut octets = Vec::new();
+    for passage in ["a", "b"] {
+        let sortie = dir.path().join(passage);
+        let opts = Options {
+            sortie: &sortie,
+            nommage: &nommage,
+            classe: "classe",
+            session: 2026,
+            date: typst::foundations::Datetime::from_ymd(2026, 6, 1).unwrap(),
+            standards: standards_pdf("a-2b").unwrap(),
+        };
+        let bilan = generation::generer(
+            &Moteur::new(),
+            &synthese,
+            &donnees,
+            &opts,
+            &|_: Avancement| {},
+        )
+        .unwrap();
+        assert!(bilan.echecs.is_empty(), "{:?}", bilan.echecs);
+        octets.push(std::fs::read(sortie.join(&bilan.ecrits[0])).unwrap());
+        if passage == "a" {
+            let pdf = sortie.join(&bilan.ecrits[0]);
+            let lu = texte(&pdf);
+            for c in &classeur.candidats {
+                assert!(
+                    lu.contains(&format!("{} {}", c.nom.texte, c.prenom.texte)),
+                    "{} {} absent de la synthèse",
+                    c.nom.texte,
+                    c.prenom.texte
+                );
+            }
+            let x = xmp(&pdf);
+            assert!(
+                x.contains("<pdfaid:part>2</pdfaid:part>")
+                    && x.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+                "{x}"
+            );
+        }
+    }
+    assert!(
+        octets[0] == octets[1],
+        "deux passages, deux synthèses différentes"
+    );
+}
