@@ -335,6 +335,17 @@ fn errors_stop_the_run_unless_forcer_marks_documents() {
     assert_eq!(o.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("erreur [coche-inconnue]"), "{stdout}");
+    // The summary names what was read, as `verifier` does.
+    let k = t.charger();
+    let classe = k.classeur.as_ref().unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "(session 2026, {} candidats, {} réalisations).",
+            classe.candidats.len(),
+            classe.realisations.len()
+        )),
+        "{stdout}"
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("Aucun document produit"));
     assert!(!sortie.exists());
 

@@ -145,15 +145,6 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         println!("{}", super::verifier::resume(&fichier, &chargement));
         return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
     }
-    let erreurs_du_classeur = chargement.erreurs();
-    // Owned, so that it can be let go once the documents' data are made (see below).
-    let mut modele = chargement.classeur.take();
-    let Some(classeur) = modele.as_ref() else {
-        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
-    };
-    let (Some(profil), diagnostics) = (&chargement.profil, &chargement.diagnostics) else {
-        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
-    };
     if chargement.erreurs() > 0 && !args.forcer {
         println!("{}", super::verifier::resume(&fichier, &chargement));
         eprintln!(
@@ -162,6 +153,13 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         );
         return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
     }
+    let erreurs_du_classeur = chargement.erreurs();
+    // Owned, so that it can be let go once the documents' data are made (see below).
+    let mut modele = chargement.classeur.take();
+    let (Some(classeur), Some(profil)) = (modele.as_ref(), chargement.profil.as_ref()) else {
+        return Ok(ExitCode::from(super::SORTIE_ERREURS_CLASSEUR));
+    };
+    let diagnostics = &chargement.diagnostics;
     // The official template is read, and its landmarks found, before anything is written.
     let officiel = match &args.modele_officiel {
         Some(chemin) => {

@@ -248,8 +248,7 @@ fn rendre_lot(
     let lot: Vec<usize> = faites.iter().map(|(i, _)| *i).collect();
     let entrees: Vec<DocumentLot> = faites
         .iter()
-        .map(|(i, faite)| (i, faite))
-        .map(|(&i, faite)| DocumentLot {
+        .map(|&(i, ref faite)| DocumentLot {
             donnees: faite,
             titre: &docs[i].titre,
             auteur: &docs[i].auteur,
