@@ -137,9 +137,9 @@ pub fn executer<T: DeserializeOwned>(
             }
         }
     });
-    // The answer is read as it comes, by this thread (whose allocator keeps what it reads): a
-    // class of 10 000 candidates is 43 MB of JSON, never held whole. What follows an unreadable
-    // answer is drained, so that the child never blocks on a full pipe.
+    // The answer is read as it comes, on this thread, which keeps what it reads: a class of
+    // 10 000 candidates is 43 MB of JSON, never held whole. What follows an unreadable answer
+    // is drained, so that the child never blocks on a full pipe.
     let reponse = sortie.map(|f| {
         let mut flux = std::io::BufReader::with_capacity(1 << 20, f.take(4 << 30));
         let lue = serde_json::from_reader::<_, Result<T, String>>(&mut flux);
