@@ -268,6 +268,10 @@ mod tests {
         ] {
             let champ = Champ::de(&cellule, ici);
             assert_eq!(champ.texte, texte);
+            // Taking the cell gives the same field as copying it.
+            let pris = Champ::prendre(cellule.clone(), ici);
+            assert_eq!(pris, champ);
+            assert_eq!(format!("{:?}", pris.brut()), format!("{:?}", champ.brut()));
             let attendu = match cellule {
                 Cellule::Texte(t) => Cellule::Texte(t.trim().to_string()),
                 autre => autre,

@@ -435,6 +435,43 @@ fn champ(feuille: &Feuille, ligne: usize, colonne: Option<usize>) -> Champ {
     }
 }
 
+/// One data row being read: its cells are moved into the fields (no copy of their text), and
+/// the row is let go once read.
+struct Rangee<'a> {
+    feuille: &'a str,
+    ligne: usize,
+    cellules: Vec<Cellule>,
+}
+
+impl Rangee<'_> {
+    /// The field of `colonne` (absent: an empty field that is nowhere). Each column is read
+    /// once per row: its cell is taken.
+    fn prendre(&mut self, colonne: Option<usize>) -> Champ {
+        match colonne {
+            None => Champ::vide(),
+            Some(c) => {
+                let cellule = self
+                    .cellules
+                    .get_mut(c)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                Champ::prendre(cellule, Adresse::new(self.feuille, self.ligne, c))
+            }
+        }
+    }
+
+    /// The tick cells that hold something, each with its item code.
+    fn prendre_coches(&mut self, coches: &[(String, usize)]) -> Vec<(String, Champ)> {
+        let mut prises = Vec::new();
+        for (code, c) in coches {
+            if self.cellules.get(*c).is_some_and(|x| !x.est_vide()) {
+                prises.push((code.clone(), self.prendre(Some(*c))));
+            }
+        }
+        prises
+    }
+}
+
 impl Source {
     /// Whether at least one sheet of the class workbook is there (the others are then
     /// reported one by one as missing).
@@ -535,14 +572,14 @@ impl Source {
             schema::CANDIDATS,
             None,
             &mut diagnostics,
-            |f, l, e, _| Candidat {
-                ligne: l as u32 + 1,
-                numero: champ(f, l, e.colonne("numero")),
-                nom: champ(f, l, e.colonne("nom")),
-                prenom: champ(f, l, e.colonne("prenom")),
-                option: champ(f, l, e.colonne("option")),
-                portfolio: champ(f, l, e.colonne("portfolio")),
-                epreuve: champ(f, l, e.colonne("epreuve")),
+            |r, e, _| Candidat {
+                ligne: r.ligne as u32 + 1,
+                numero: r.prendre(e.colonne("numero")),
+                nom: r.prendre(e.colonne("nom")),
+                prenom: r.prendre(e.colonne("prenom")),
+                option: r.prendre(e.colonne("option")),
+                portfolio: r.prendre(e.colonne("portfolio")),
+                epreuve: r.prendre(e.colonne("epreuve")),
             },
         );
 
@@ -559,24 +596,20 @@ impl Source {
                 &attendues.iter().map(|c| c.code.clone()).collect::<Vec<_>>(),
             )),
             &mut diagnostics,
-            |f, l, e, coches| Realisation {
-                ligne: l as u32 + 1,
-                candidat: champ(f, l, e.colonne("candidat")),
-                partie: champ(f, l, e.colonne("partie")),
-                intitule: champ(f, l, e.colonne("intitule")),
-                documents: champ(f, l, e.colonne("documents")),
-                debut: champ(f, l, e.colonne("debut")),
-                fin: champ(f, l, e.colonne("fin")),
-                periode: champ(f, l, e.colonne("periode")),
-                lieu: champ(f, l, e.colonne("lieu")),
-                organisation: champ(f, l, e.colonne("organisation")),
-                modalite: champ(f, l, e.colonne("modalite")),
-                coches: coches
-                    .iter()
-                    .filter(|(_, c)| !f.cellule(l, *c).est_vide())
-                    .map(|(code, c)| (code.clone(), champ(f, l, Some(*c))))
-                    .collect(),
-                fiche: champ(f, l, e.colonne("fiche")),
+            |r, e, coches| Realisation {
+                ligne: r.ligne as u32 + 1,
+                candidat: r.prendre(e.colonne("candidat")),
+                partie: r.prendre(e.colonne("partie")),
+                intitule: r.prendre(e.colonne("intitule")),
+                documents: r.prendre(e.colonne("documents")),
+                debut: r.prendre(e.colonne("debut")),
+                fin: r.prendre(e.colonne("fin")),
+                periode: r.prendre(e.colonne("periode")),
+                lieu: r.prendre(e.colonne("lieu")),
+                organisation: r.prendre(e.colonne("organisation")),
+                modalite: r.prendre(e.colonne("modalite")),
+                coches: r.prendre_coches(coches),
+                fiche: r.prendre(e.colonne("fiche")),
             },
         );
         let (fiches, _) = self.lire_lignes(
@@ -584,14 +617,14 @@ impl Source {
             schema::FICHES,
             None,
             &mut diagnostics,
-            |f, l, e, _| Fiche {
-                ligne: l as u32 + 1,
-                candidat: champ(f, l, e.colonne("candidat")),
-                numero: champ(f, l, e.colonne("numero")),
-                conditions: champ(f, l, e.colonne("conditions")),
-                ressources: champ(f, l, e.colonne("ressources")),
-                acces: champ(f, l, e.colonne("acces")),
-                descriptif: champ(f, l, e.colonne("descriptif")),
+            |r, e, _| Fiche {
+                ligne: r.ligne as u32 + 1,
+                candidat: r.prendre(e.colonne("candidat")),
+                numero: r.prendre(e.colonne("numero")),
+                conditions: r.prendre(e.colonne("conditions")),
+                ressources: r.prendre(e.colonne("ressources")),
+                acces: r.prendre(e.colonne("acces")),
+                descriptif: r.prendre(e.colonne("descriptif")),
             },
         );
         let classeur = Classeur::new(parametres, candidats, realisations, fiches, colonnes_coches);
@@ -607,7 +640,7 @@ impl Source {
         nom: &str,
         coches_attendues: Option<(Referentiel, &[String])>,
         diagnostics: &mut Vec<Diagnostic>,
-        mut construire: impl FnMut(&Feuille, usize, &Entetes, &[(String, usize)]) -> T,
+        mut construire: impl FnMut(&mut Rangee, &Entetes, &[(String, usize)]) -> T,
     ) -> (Vec<T>, Vec<String>)
     where
         T: EstVide,
@@ -696,8 +729,13 @@ impl Source {
         // never both whole in memory (10 000 candidates: 1,6 million cells).
         let mut lignes: Vec<T> = Vec::new();
         for l in entetes.ligne + 1..self.feuilles[i].lignes.len() {
-            let t = construire(&self.feuilles[i], l, &entetes, &coches);
-            self.feuilles[i].lignes[l] = Vec::new();
+            let f = &mut self.feuilles[i];
+            let mut rangee = Rangee {
+                feuille: &f.nom,
+                ligne: l,
+                cellules: std::mem::take(&mut f.lignes[l]),
+            };
+            let t = construire(&mut rangee, &entetes, &coches);
             if !t.est_vide() {
                 lignes.push(t);
             }

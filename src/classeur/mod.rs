@@ -67,6 +67,21 @@ impl Champ {
         }
     }
 
+    /// Like [`Champ::de`], the cell's text moved rather than copied.
+    pub fn prendre(brut: Cellule, cellule: Adresse) -> Champ {
+        let valeur = Valeur::de(&brut);
+        let texte = match brut {
+            Cellule::Texte(t) if t.trim().len() == t.len() => t,
+            Cellule::ErreurFormule(e) => e,
+            autre => autre.texte(),
+        };
+        Champ {
+            texte,
+            cellule,
+            valeur,
+        }
+    }
+
     /// A field holding `texte` (trimmed) as text, or nothing when it is blank.
     pub fn texte(texte: &str, cellule: Adresse) -> Champ {
         let texte = texte.trim();
