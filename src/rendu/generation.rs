@@ -68,7 +68,9 @@ pub fn chemins(docs: &[Document], opts: &Options, extension: &str) -> Result<Vec
         .collect()
 }
 
-/// Makes a document's data (/data.json) when it is about to be rendered.
+/// Gives a document's data (/data.json) when it is about to be rendered: made from the model
+/// ([`super::formulaires::Preparation::donnees`]) or read back ([`super::reserve::Reserve`]).
+/// The error says why they cannot be had; that document alone then fails.
 pub type Donnees<'a> = dyn Fn(&Document) -> Result<Vec<u8>, String> + Sync + 'a;
 
 /// Renders and writes all documents in parallel, each one's data made by `donnees` when its
