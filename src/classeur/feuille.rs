@@ -124,9 +124,13 @@ fn noms_de_feuilles() -> std::sync::MutexGuard<'static, Vec<Box<str>>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl Adresse {
-    /// The cell of `feuille` at 0-based `ligne` and `colonne`.
-    pub fn new(feuille: &str, ligne: usize, colonne: usize) -> Adresse {
+/// A sheet's name as kept once in [`NOMS_DE_FEUILLES`]: found once per sheet, then each of
+/// its cells' addresses is made without looking the name up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NomDeFeuille(u32);
+
+impl NomDeFeuille {
+    pub fn new(feuille: &str) -> NomDeFeuille {
         let mut noms = noms_de_feuilles();
         let i = match noms.iter().position(|n| **n == *feuille) {
             Some(i) => i,
@@ -135,8 +139,20 @@ impl Adresse {
                 noms.len() - 1
             }
         };
+        NomDeFeuille(u32::try_from(i + 1).unwrap_or(u32::MAX))
+    }
+}
+
+impl Adresse {
+    /// The cell of `feuille` at 0-based `ligne` and `colonne`.
+    pub fn new(feuille: &str, ligne: usize, colonne: usize) -> Adresse {
+        Adresse::dans(NomDeFeuille::new(feuille), ligne, colonne)
+    }
+
+    /// The same, the sheet's name already kept.
+    pub fn dans(feuille: NomDeFeuille, ligne: usize, colonne: usize) -> Adresse {
         Adresse {
-            feuille: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            feuille: feuille.0,
             ligne: u32::try_from(ligne).unwrap_or(u32::MAX),
             colonne: u32::try_from(colonne).unwrap_or(u32::MAX),
         }
@@ -241,6 +257,7 @@ mod tests {
         assert_eq!(a.to_string(), "Réalisations!AB12");
         assert_eq!(a.case(), "AB12");
         assert_eq!(Adresse::new("Réalisations", 11, 27), a);
+        assert_eq!(Adresse::dans(NomDeFeuille::new("Réalisations"), 11, 27), a);
         assert_ne!(Adresse::new("Candidats", 11, 27), a);
         assert_eq!(Adresse::feuille("Tableau").to_string(), "Tableau");
         assert_eq!(Adresse::feuille("Tableau").case(), "");

@@ -5,6 +5,7 @@
 //! [`LIGNES_ENTETE_MAX`] rows of a sheet.
 
 use crate::classeur::Adresse;
+use crate::classeur::feuille::NomDeFeuille;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
@@ -437,13 +438,13 @@ fn champ(feuille: &Feuille, ligne: usize, colonne: Option<usize>) -> Champ {
 
 /// One data row being read: its cells are moved into the fields (no copy of their text), and
 /// the row is let go once read.
-struct Rangee<'a> {
-    feuille: &'a str,
+struct Rangee {
+    feuille: NomDeFeuille,
     ligne: usize,
     cellules: Vec<Cellule>,
 }
 
-impl Rangee<'_> {
+impl Rangee {
     /// The field of `colonne` (absent: an empty field that is nowhere). Each column is read
     /// once per row: its cell is taken.
     fn prendre(&mut self, colonne: Option<usize>) -> Champ {
@@ -455,7 +456,7 @@ impl Rangee<'_> {
                     .get_mut(c)
                     .map(std::mem::take)
                     .unwrap_or_default();
-                Champ::prendre(cellule, Adresse::new(self.feuille, self.ligne, c))
+                Champ::prendre(cellule, Adresse::dans(self.feuille, self.ligne, c))
             }
         }
     }
@@ -495,8 +496,13 @@ impl Source {
     }
 
     fn feuille(&self, nom: &str) -> Option<&Feuille> {
+        self.place_de_feuille(nom).map(|i| &self.feuilles[i])
+    }
+
+    /// Where the sheet `nom` is, its name compared as a teacher would (case, accents).
+    fn place_de_feuille(&self, nom: &str) -> Option<usize> {
         let n = normaliser(nom);
-        self.feuilles.iter().find(|f| normaliser(&f.nom) == n)
+        self.feuilles.iter().position(|f| normaliser(&f.nom) == n)
     }
 
     /// The `Paramètres` sheet: each known label in column A (or any column) with its value just
@@ -645,8 +651,7 @@ impl Source {
     where
         T: EstVide,
     {
-        let n = normaliser(nom);
-        let Some(i) = self.feuilles.iter().position(|f| normaliser(&f.nom) == n) else {
+        let Some(i) = self.place_de_feuille(nom) else {
             return (Vec::new(), Vec::new());
         };
         let f = &self.feuilles[i];
@@ -728,10 +733,11 @@ impl Source {
         // Each row's cells are let go once it is read: the sheet and the model it becomes are
         // never both whole in memory (10 000 candidates: 1,6 million cells).
         let mut lignes: Vec<T> = Vec::new();
-        for l in entetes.ligne + 1..self.feuilles[i].lignes.len() {
-            let f = &mut self.feuilles[i];
+        let f = &mut self.feuilles[i];
+        let feuille = NomDeFeuille::new(&f.nom);
+        for l in entetes.ligne + 1..f.lignes.len() {
             let mut rangee = Rangee {
-                feuille: &f.nom,
+                feuille,
                 ligne: l,
                 cellules: std::mem::take(&mut f.lignes[l]),
             };
