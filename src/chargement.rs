@@ -207,9 +207,9 @@ pub fn charger_classeur_ou_tableau(
             "le N° candidat est vide ; recopiez-le depuis la convocation, après « N° candidat : »",
         ));
         let provisoire = "sans N°".to_string();
-        tableau.candidat.numero.texte = provisoire.clone();
+        tableau.candidat.numero.texte = provisoire.as_str().into();
         for r in &mut tableau.realisations {
-            r.candidat.texte = provisoire.clone();
+            r.candidat.texte = provisoire.as_str().into();
         }
     }
     let classeur = crate::officiel::import::classe(&[&tableau], &profil);

@@ -123,7 +123,7 @@ fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
         .collect();
     for r in &realisations {
         assert!(
-            t.contains(&r.intitule.texte),
+            t.contains(r.intitule.texte.as_str()),
             "intitulé « {} » absent",
             r.intitule.texte
         );

@@ -116,7 +116,7 @@ fn tableau_2019_official_layout_filled() {
         for (i, r) in lignes.iter().enumerate() {
             let l = ligne + i as u32;
             assert!(
-                texte(&f, l, 0).starts_with(&r.intitule.texte),
+                texte(&f, l, 0).starts_with(r.intitule.texte.as_str()),
                 "ligne {} : {}",
                 l + 1,
                 texte(&f, l, 0)
@@ -196,7 +196,7 @@ fn tableau_2011_grid_of_the_option() {
     let k = modele(&classeur);
     let r = k.realisations_de("020000101").next().unwrap();
     let l = (0..f.height() as u32)
-        .find(|&l| texte(&f, l, 0).starts_with(&r.intitule.texte))
+        .find(|&l| texte(&f, l, 0).starts_with(r.intitule.texte.as_str()))
         .unwrap();
     let mut cochees = 0;
     for code in r.codes_coches() {

@@ -14,6 +14,9 @@ pub enum Cellule {
     ErreurFormule(String),
 }
 
+/// How a date cell is written as text (and read back by [`super::Champ::brut`]).
+pub const FORMAT_DATE: &str = "%d/%m/%Y";
+
 impl Cellule {
     /// The text a teacher sees: numbers without a useless « .0 », dates as JJ/MM/AAAA.
     pub fn texte(&self) -> String {
@@ -23,7 +26,7 @@ impl Cellule {
             Cellule::Nombre(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cellule::Nombre(n) => n.to_string(),
             Cellule::Booleen(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
-            Cellule::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cellule::Date(d) => d.format(FORMAT_DATE).to_string(),
             Cellule::ErreurFormule(e) => e.clone(),
         }
     }
@@ -216,15 +219,16 @@ impl serde::Serialize for Adresse {
 }
 
 /// What kind of value a cell held, without its text (which its field keeps): enough to read
-/// dates, numbers and formula errors again.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// dates, numbers and booleans again, from that text (see [`Champ::brut`]). One byte, so that
+/// a field is 32.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Valeur {
     #[default]
     Vide,
     Texte,
-    Nombre(f64),
-    Booleen(bool),
-    Date(chrono::NaiveDate),
+    Nombre,
+    Booleen,
+    Date,
     ErreurFormule,
 }
 
@@ -233,9 +237,9 @@ impl Valeur {
         match cellule {
             Cellule::Vide => Valeur::Vide,
             Cellule::Texte(_) => Valeur::Texte,
-            Cellule::Nombre(n) => Valeur::Nombre(*n),
-            Cellule::Booleen(b) => Valeur::Booleen(*b),
-            Cellule::Date(d) => Valeur::Date(*d),
+            Cellule::Nombre(_) => Valeur::Nombre,
+            Cellule::Booleen(_) => Valeur::Booleen,
+            Cellule::Date(_) => Valeur::Date,
             Cellule::ErreurFormule(_) => Valeur::ErreurFormule,
         }
     }
@@ -295,6 +299,34 @@ mod tests {
             };
             assert_eq!(format!("{:?}", champ.brut()), format!("{attendu:?}"));
         }
+        // Numbers and dates are read again from their text, exactly, whatever their size.
+        let jour = |a, m, j| chrono::NaiveDate::from_ymd_opt(a, m, j).unwrap();
+        for cellule in [
+            Cellule::Nombre(0.1),
+            Cellule::Nombre(-12.5),
+            Cellule::Nombre(1e20),
+            Cellule::Nombre(123_456_789_012_345_680.0),
+            Cellule::Nombre(f64::MAX),
+            Cellule::Nombre(f64::MIN_POSITIVE),
+            Cellule::Nombre(f64::INFINITY),
+            Cellule::Booleen(false),
+            Cellule::Date(jour(999, 1, 31)),
+            Cellule::Date(jour(10_000, 12, 1)),
+            Cellule::Date(jour(-44, 3, 15)),
+            Cellule::Date(chrono::NaiveDate::MIN),
+            Cellule::Date(chrono::NaiveDate::MAX),
+        ] {
+            assert_eq!(Champ::de(&cellule, ici).brut(), cellule);
+        }
+        assert!(matches!(
+            Champ::de(&Cellule::Nombre(f64::NAN), ici).brut(),
+            Cellule::Nombre(n) if n.is_nan()
+        ));
+        // A text changed since it was read is given back as text.
+        let mut change = Champ::de(&Cellule::Nombre(3.0), ici);
+        change.texte = "trois".into();
+        assert_eq!(change.brut(), Cellule::Texte("trois".into()));
+        assert_eq!(change.nombre(), None);
         assert!(Champ::de(&Cellule::ErreurFormule("#N/A".into()), ici).est_erreur_formule());
         assert_eq!(Champ::de(&Cellule::Nombre(3.0), ici).nombre(), Some(3.0));
         assert!(Champ::texte("   ", ici).brut().est_vide());

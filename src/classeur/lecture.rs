@@ -462,11 +462,11 @@ impl Rangee {
     }
 
     /// The tick cells that hold something, each with its item code.
-    fn prendre_coches(&mut self, coches: &[(String, usize)]) -> Vec<(String, Champ)> {
+    fn prendre_coches(&mut self, coches: &[(String, usize)]) -> Vec<(ecow::EcoString, Champ)> {
         let mut prises = Vec::new();
         for (code, c) in coches {
             if self.cellules.get(*c).is_some_and(|x| !x.est_vide()) {
-                prises.push((code.clone(), self.prendre(Some(*c))));
+                prises.push((code.as_str().into(), self.prendre(Some(*c))));
             }
         }
         prises

@@ -17,6 +17,7 @@ pub mod schema;
 
 use std::collections::HashMap;
 
+use ecow::EcoString;
 use serde::Serialize;
 
 pub use dates::{DateLue, Periode};
@@ -29,13 +30,13 @@ use crate::referentiel::OptionSio;
 /// Two fields are equal when they read the same text at the same place, whatever the file
 /// stored (a date cell in XLSX, a text in CSV): that is what « the same model » means.
 ///
-/// A class of 10 000 candidates holds almost two million of them: the text is kept once (the
-/// cell is rebuilt from it and the kind of value on demand, by [`Champ::brut`]), and the place
-/// in 12 bytes.
+/// A class of 10 000 candidates holds over a million of them, so a field is 32 bytes: the text
+/// is kept once, inline when short (the cell is rebuilt from it and the kind of value on
+/// demand, by [`Champ::brut`]), and the place in 12 bytes.
 #[derive(Clone, Debug, Serialize)]
 pub struct Champ {
     /// The text of the cell, trimmed (numbers written without a trailing « .0 »).
-    pub texte: String,
+    pub texte: EcoString,
     /// `Feuille!A1` reference, empty when the column is absent.
     pub cellule: Adresse,
     /// What the cell held, for dates, numbers and formula errors.
@@ -52,7 +53,7 @@ impl PartialEq for Champ {
 impl Champ {
     pub fn vide() -> Champ {
         Champ {
-            texte: String::new(),
+            texte: EcoString::new(),
             cellule: Adresse::default(),
             valeur: Valeur::Vide,
         }
@@ -61,19 +62,19 @@ impl Champ {
     /// The field read from `brut` at `cellule`.
     pub fn de(brut: &Cellule, cellule: Adresse) -> Champ {
         Champ {
-            texte: brut.texte(),
+            texte: brut.texte().into(),
             cellule,
             valeur: Valeur::de(brut),
         }
     }
 
-    /// Like [`Champ::de`], the cell's text moved rather than copied.
+    /// Like [`Champ::de`], the cell taken: its text is not trimmed again when it need not be.
     pub fn prendre(brut: Cellule, cellule: Adresse) -> Champ {
         let valeur = Valeur::de(&brut);
         let texte = match brut {
-            Cellule::Texte(t) if t.trim().len() == t.len() => t,
-            Cellule::ErreurFormule(e) => e,
-            autre => autre.texte(),
+            Cellule::Texte(t) if t.trim().len() == t.len() => t.as_str().into(),
+            Cellule::ErreurFormule(e) => e.as_str().into(),
+            autre => autre.texte().into(),
         };
         Champ {
             texte,
@@ -86,7 +87,7 @@ impl Champ {
     pub fn texte(texte: &str, cellule: Adresse) -> Champ {
         let texte = texte.trim();
         Champ {
-            texte: texte.to_string(),
+            texte: texte.into(),
             cellule,
             valeur: if texte.is_empty() {
                 Valeur::Vide
@@ -100,22 +101,31 @@ impl Champ {
         self.texte.is_empty()
     }
 
-    /// The cell as read (its text trimmed, which every reader of cells ignores anyway).
+    /// The cell as read (its text trimmed, which every reader of cells ignores anyway). A
+    /// number, a date or a boolean is read again from the text it was written as, which gives
+    /// it back exactly ([`Cellule::texte`]; only the sign of a zero is lost); a text changed
+    /// since into something else comes back as text.
     pub fn brut(&self) -> Cellule {
+        let texte = || Cellule::Texte(self.texte.to_string());
         match self.valeur {
             Valeur::Vide => Cellule::Vide,
-            Valeur::Texte => Cellule::Texte(self.texte.clone()),
-            Valeur::Nombre(n) => Cellule::Nombre(n),
-            Valeur::Booleen(b) => Cellule::Booleen(b),
-            Valeur::Date(d) => Cellule::Date(d),
-            Valeur::ErreurFormule => Cellule::ErreurFormule(self.texte.clone()),
+            Valeur::Texte => texte(),
+            Valeur::Nombre => self.nombre().map_or_else(texte, Cellule::Nombre),
+            Valeur::Booleen => match self.texte.as_str() {
+                "VRAI" => Cellule::Booleen(true),
+                "FAUX" => Cellule::Booleen(false),
+                _ => texte(),
+            },
+            Valeur::Date => chrono::NaiveDate::parse_from_str(&self.texte, feuille::FORMAT_DATE)
+                .map_or_else(|_| texte(), Cellule::Date),
+            Valeur::ErreurFormule => Cellule::ErreurFormule(self.texte.to_string()),
         }
     }
 
     /// The number the cell held, when it held one.
     pub fn nombre(&self) -> Option<f64> {
         match self.valeur {
-            Valeur::Nombre(n) => Some(n),
+            Valeur::Nombre => self.texte.parse().ok(),
             _ => None,
         }
     }
@@ -299,7 +309,7 @@ pub struct Realisation {
     pub modalite: Champ,
     /// One entry per tick cell that holds something, in schema order: (item code, cell). The
     /// empty ones, most of them, are not kept (the columns are [`Classeur::colonnes_coches`]).
-    pub coches: Vec<(String, Champ)>,
+    pub coches: Vec<(EcoString, Champ)>,
     pub fiche: Champ,
 }
 
@@ -348,7 +358,7 @@ impl Realisation {
         let fin = dates::lire_date(&self.fin.brut());
         match (debut, fin) {
             (Ok(None), Ok(None)) => dates::lire_periode(&self.periode.brut())
-                .unwrap_or_else(|_| Periode::Libre(self.periode.texte.clone())),
+                .unwrap_or_else(|_| Periode::Libre(self.periode.texte.to_string())),
             (Ok(a), Ok(b)) => Periode::Dates { debut: a, fin: b },
             _ => Periode::Libre(format!("{} – {}", self.debut.texte, self.fin.texte)),
         }
@@ -436,17 +446,17 @@ impl Classeur {
             let mut l = Lignes::default();
             for (i, c) in self.candidats.iter().enumerate() {
                 // The first candidate of a N° is the one found, as a search in order would.
-                l.candidats.entry(c.numero.texte.clone()).or_insert(i);
+                l.candidats.entry(c.numero.texte.to_string()).or_insert(i);
             }
             for (i, r) in self.realisations.iter().enumerate() {
                 l.realisations
-                    .entry(r.candidat.texte.clone())
+                    .entry(r.candidat.texte.to_string())
                     .or_default()
                     .push(i);
             }
             for (i, f) in self.fiches.iter().enumerate() {
                 l.fiches
-                    .entry(f.candidat.texte.clone())
+                    .entry(f.candidat.texte.to_string())
                     .or_default()
                     .push(i);
             }

@@ -187,7 +187,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let classe = if classeur.parametres.classe.est_vide() {
         "classe".to_string()
     } else {
-        classeur.parametres.classe.texte.clone()
+        classeur.parametres.classe.texte.to_string()
     };
     let opts = Options {
         sortie: &args.sortie,

@@ -469,22 +469,22 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
     let p = &classeur.parametres;
     Contenu {
         parametres: ContenuParametres {
-            centre: p.centre.texte.clone(),
-            academie: p.academie.texte.clone(),
-            classe: p.classe.texte.clone(),
-            formateur: p.formateur.texte.clone(),
+            centre: p.centre.texte.to_string(),
+            academie: p.academie.texte.to_string(),
+            classe: p.classe.texte.to_string(),
+            formateur: p.formateur.texte.to_string(),
             date: None,
         },
         candidats: classeur
             .candidats
             .iter()
             .map(|c| LigneCandidat {
-                numero: c.numero.texte.clone(),
-                nom: c.nom.texte.clone(),
-                prenom: c.prenom.texte.clone(),
+                numero: c.numero.texte.to_string(),
+                nom: c.nom.texte.to_string(),
+                prenom: c.prenom.texte.to_string(),
                 option: c.option(),
-                portfolio: c.portfolio.texte.clone(),
-                epreuve: c.epreuve.texte.clone(),
+                portfolio: c.portfolio.texte.to_string(),
+                epreuve: c.epreuve.texte.to_string(),
             })
             .collect(),
         realisations: classeur
@@ -496,13 +496,13 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
                     _ => None,
                 };
                 LigneRealisation {
-                    candidat: r.candidat.texte.clone(),
+                    candidat: r.candidat.texte.to_string(),
                     partie: r.partie().unwrap_or(Partie::Formation),
-                    intitule: r.intitule.texte.clone(),
-                    documents: r.documents.texte.clone(),
+                    intitule: r.intitule.texte.to_string(),
+                    documents: r.documents.texte.to_string(),
                     debut: jour(&r.debut),
                     fin: jour(&r.fin),
-                    periode: r.periode.texte.clone(),
+                    periode: r.periode.texte.to_string(),
                     lieu: String::new(),
                     organisation: String::new(),
                     modalite: None,
@@ -511,7 +511,7 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
                         .coches
                         .iter()
                         .filter(|(_, c)| !c.est_vide() && lire_coche(&c.brut()) != Some(true))
-                        .map(|(code, c)| (code.clone(), c.texte.clone()))
+                        .map(|(code, c)| (code.to_string(), c.texte.to_string()))
                         .collect(),
                     fiche: None,
                 }
@@ -522,7 +522,7 @@ pub fn contenu(classeur: &Classeur) -> Contenu {
             .iter()
             .flat_map(|c| {
                 [1u8, 2].map(|numero| LigneFiche {
-                    candidat: c.numero.texte.clone(),
+                    candidat: c.numero.texte.to_string(),
                     numero,
                     ..LigneFiche::default()
                 })

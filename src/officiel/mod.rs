@@ -21,6 +21,7 @@ use crate::classeur::schema::normaliser;
 use crate::classeur::{Candidat, Champ, Partie, Realisation, lire_coche};
 use crate::diagnostic::Diagnostic;
 use crate::referentiel::{self, OptionSio, Referentiel};
+use ecow::EcoString;
 use reperes::Repere;
 
 /// Which official form a file is.
@@ -525,7 +526,7 @@ struct Grille<'a> {
 
 /// A row's marks, as the class workbook's fields, with what was guessed.
 struct MarquesLues {
-    coches: Vec<(String, Champ)>,
+    coches: Vec<(EcoString, Champ)>,
     texte: usize,
 }
 
@@ -569,13 +570,13 @@ impl Grille<'_> {
         avec_couleurs: bool,
     ) -> MarquesLues {
         let f = self.f;
-        let mut coches: Vec<(String, Champ)> = tout_code
+        let mut coches: Vec<(EcoString, Champ)> = tout_code
             .iter()
-            .map(|code| (code.clone(), champ_texte("", Adresse::default())))
+            .map(|code| (code.as_str().into(), champ_texte("", Adresse::default())))
             .collect();
         let mut texte = 0;
         let poser =
-            |coches: &mut Vec<(String, Champ)>, code: &str, valeur: &str, cellule: Adresse| {
+            |coches: &mut Vec<(EcoString, Champ)>, code: &str, valeur: &str, cellule: Adresse| {
                 if let Some((_, ch)) = coches.iter_mut().find(|(c, _)| c == code)
                     && (ch.est_vide() || lire_coche(&ch.brut()) != Some(true))
                 {

@@ -175,8 +175,8 @@ impl<'a> Preparation<'a> {
             }
             let identite = Identite {
                 numero: numero.into(),
-                nom: c.nom.texte.clone(),
-                prenom: c.prenom.texte.clone(),
+                nom: c.nom.texte.to_string(),
+                prenom: c.prenom.texte.to_string(),
                 option: option.code().into(),
             };
             let nv = self.non_valide(numero);
@@ -373,7 +373,7 @@ pub(crate) fn imprimable(texte: &str, max: usize) -> String {
 /// The first cell of a réalisation's row: its title, then its documents on a new line.
 pub(crate) fn intitule_et_documents(r: &Realisation) -> String {
     if r.documents.est_vide() {
-        r.intitule.texte.clone()
+        r.intitule.texte.to_string()
     } else {
         format!("{}\n{}", r.intitule.texte, r.documents.texte)
     }
@@ -718,7 +718,8 @@ fn fiche(
     let f = &profil.fiche_descriptive;
     let cochees: Vec<&str> = r.codes_coches().collect();
     let epreuve = crate::classeur::schema::normaliser(&c.epreuve.texte);
-    let champ = |g: fn(&Fiche) -> &String| texte.map(|t| g(t).clone()).unwrap_or_default();
+    let champ =
+        |g: fn(&Fiche) -> &ecow::EcoString| texte.map(|t| g(t).to_string()).unwrap_or_default();
     let modalite = Modalite::lire(&r.modalite.texte);
     let (competences, activites) = match profil.referentiel.charger() {
         Referentiel::Sio2019(r19) => (

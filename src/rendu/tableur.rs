@@ -908,12 +908,12 @@ pub fn classe(
             ),
             (
                 "Centre de formation",
-                classeur.parametres.centre.texte.clone(),
+                classeur.parametres.centre.texte.to_string(),
             ),
-            ("Classe", classeur.parametres.classe.texte.clone()),
+            ("Classe", classeur.parametres.classe.texte.to_string()),
             (
                 "Formateur ou formatrice",
-                classeur.parametres.formateur.texte.clone(),
+                classeur.parametres.formateur.texte.to_string(),
             ),
             ("Version de siodoc", env!("CARGO_PKG_VERSION").to_string()),
         ];
