@@ -288,6 +288,12 @@ fn rendre_lot(
 }
 
 fn ecrire(chemin: &Path, octets: &[u8]) -> Result<(), String> {
+    creer_dossier_de(chemin)?;
+    crate::fichier::ecrire_atomique(chemin, octets).map_err(|e| e.to_string())
+}
+
+/// Makes the folder `chemin` goes in.
+fn creer_dossier_de(chemin: &Path) -> Result<(), String> {
     if let Some(dossier) = chemin.parent() {
         std::fs::create_dir_all(dossier).map_err(|e| {
             format!(
@@ -297,7 +303,7 @@ fn ecrire(chemin: &Path, octets: &[u8]) -> Result<(), String> {
             )
         })?;
     }
-    crate::fichier::ecrire_atomique(chemin, octets).map_err(|e| e.to_string())
+    Ok(())
 }
 
 /// Writes each document's Typst sources so that the plain `typst` CLI rebuilds it:
@@ -417,6 +423,8 @@ pub struct EntreeIndex {
 }
 
 /// The index of everything written, sorted by path, in `<sortie>/<classe>/siodoc-index.json`.
+/// Written as it is serialized, one entry made at a time: the index of 10 000 candidates
+/// (40 000 files) is never held whole, as a tree or as bytes.
 pub fn ecrire_index(
     docs: &[Document],
     opts: &Options,
@@ -424,39 +432,71 @@ pub fn ecrire_index(
     profil: &crate::session::ProfilSession,
 ) -> Result<PathBuf, String> {
     let ecrits: HashSet<&PathBuf> = ecrits.iter().collect();
-    let mut entrees = Vec::new();
+    let mut entrees: Vec<(String, Option<&Document>)> = Vec::new();
     for extension in ["pdf", "xlsx", "xlsm", "ods"] {
         for (d, chemin) in docs.iter().zip(chemins(docs, opts, extension)?) {
             if ecrits.contains(&chemin) {
-                entrees.push(EntreeIndex {
-                    chemin: chemin.to_string_lossy().replace('\\', "/"),
-                    document: d.genre.nom_fichier(),
-                    candidat: d.candidat.clone(),
-                });
+                entrees.push((chemin.to_string_lossy().replace('\\', "/"), Some(d)));
             }
         }
     }
     let classe = Path::new(&assainir(opts.classe)).join("classe-synthese.xlsx");
     if ecrits.contains(&classe) {
-        entrees.push(EntreeIndex {
-            chemin: classe.to_string_lossy().replace('\\', "/"),
-            document: "classe-synthese".into(),
-            candidat: None,
-        });
+        entrees.push((classe.to_string_lossy().replace('\\', "/"), None));
     }
-    entrees.sort_by(|a, b| a.chemin.cmp(&b.chemin));
-    let index = serde_json::json!({
-        "siodoc": env!("CARGO_PKG_VERSION"),
-        "classe": opts.classe,
-        "profil": profil,
-        "fichiers": entrees,
-    });
+    entrees.sort_by(|a, b| a.0.cmp(&b.0));
+    let index = Index {
+        classe: opts.classe,
+        fichiers: Entrees(entrees),
+        profil: serde_json::to_value(profil).map_err(|e| e.to_string())?,
+        siodoc: env!("CARGO_PKG_VERSION"),
+    };
     let relatif = Path::new(&assainir(opts.classe)).join(INDEX);
-    ecrire(
-        &opts.sortie.join(&relatif),
-        &serde_json::to_vec_pretty(&index).unwrap_or_default(),
-    )?;
+    let chemin = opts.sortie.join(&relatif);
+    creer_dossier_de(&chemin)?;
+    crate::fichier::ecrire_atomique_avec(&chemin, |f| {
+        use std::io::Write;
+        let mut tampon = std::io::BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut tampon, &index)
+            .map_err(std::io::Error::from)
+            .and_then(|()| tampon.flush())
+            .map_err(|e| crate::Erreur::Ecriture {
+                chemin: chemin.clone(),
+                detail: crate::erreur::io_fr(&e),
+            })
+    })
+    .map_err(|e| e.to_string())?;
     Ok(relatif)
+}
+
+/// The index as written: its keys in alphabetical order, as a `serde_json::Value` gives them.
+#[derive(serde::Serialize)]
+struct Index<'a> {
+    classe: &'a str,
+    fichiers: Entrees<'a>,
+    profil: serde_json::Value,
+    siodoc: &'static str,
+}
+
+/// The index's files (path, and the document written there, none for the class workbook), each
+/// made into its [`EntreeIndex`] only when serialized.
+struct Entrees<'a>(Vec<(String, Option<&'a Document>)>);
+
+impl serde::Serialize for Entrees<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut suite = s.serialize_seq(Some(self.0.len()))?;
+        for (chemin, d) in &self.0 {
+            let entree = EntreeIndex {
+                chemin: chemin.clone(),
+                document: d.map_or("classe-synthese".into(), |d| d.genre.nom_fichier()),
+                candidat: d.and_then(|d| d.candidat.clone()),
+            };
+            // Through a Value, so that its keys (and its candidate's) stay in alphabetical order.
+            suite.serialize_element(&serde_json::to_value(&entree).map_err(S::Error::custom)?)?;
+        }
+        suite.end()
+    }
 }
 
 /// Candidates per print-ready file: a larger class gets numbered volumes
