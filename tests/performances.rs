@@ -94,8 +94,8 @@ fn data_made_lot_by_lot_equal_data_made_at_once() {
         );
         for (a, b) in tout.iter().zip(&legers) {
             assert_eq!(
-                (&a.titre, &a.identifiant, &a.description, &a.mots_cles),
-                (&b.titre, &b.identifiant, &b.description, &b.mots_cles)
+                (&a.titre, &a.identifiant, &a.description(), &a.mots_cles()),
+                (&b.titre, &b.identifiant, &b.description(), &b.mots_cles())
             );
             // A candidate's document carries no data until asked; then the same bytes.
             assert_eq!(

@@ -1,6 +1,8 @@
 //! What each form shows, as data for its template: one function per form. Everything a
 //! template prints comes from here, so that a template holds layout only.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -45,17 +47,20 @@ pub struct Document {
     pub genre: Genre,
     /// Template file name.
     pub modele: &'static str,
-    /// The candidate's N°, NOM, Prénom, option; `None` for class documents.
-    pub candidat: Option<Identite>,
+    /// The candidate's N°, NOM, Prénom, option (one for all the candidate's documents); `None`
+    /// for class documents.
+    pub candidat: Option<Arc<Identite>>,
     pub titre: String,
-    /// Author in the PDF metadata: the centre.
-    pub auteur: String,
+    /// Author in the PDF metadata: the centre, one string for the whole class.
+    pub auteur: Arc<str>,
     /// Stable PDF identifier: the same document always gets the same /ID.
     pub identifiant: String,
-    /// Description and keywords of the PDF metadata: what siodoc says of the document for its
-    /// own use (annex label, épreuve, identifier, « NON VALIDÉ »), kept off the page.
-    pub description: String,
-    pub mots_cles: Vec<String>,
+    /// Annex label and épreuve of the document's form, shared by every document of that form
+    /// and option: its description and keywords are made from them when it is rendered
+    /// ([`Document::description`], [`Document::mots_cles`]).
+    pub libelles: Arc<Libelles>,
+    /// Whether the document carries « NON VALIDÉ » (`generer --forcer`).
+    pub non_valide: bool,
     /// The candidate whose document this is (index in the workbook's candidates), whose data
     /// [`Preparation::donnees`] makes when asked; `None` for a class document.
     pub source: Option<usize>,
@@ -65,6 +70,35 @@ pub struct Document {
     /// Further parts of the same document, each laid out on its own and appended to the first
     /// (the class overview of a large class: its memory stays that of one part).
     pub suite: Vec<Vec<u8>>,
+}
+
+impl Document {
+    /// Description in the PDF metadata: what siodoc says of the document for its own use
+    /// (annex label, épreuve, identifier, « NON VALIDÉ »), kept off the page.
+    pub fn description(&self) -> String {
+        self.meta().description(self.non_valide)
+    }
+
+    /// Keywords in the PDF metadata: the same, one by one.
+    pub fn mots_cles(&self) -> Vec<String> {
+        self.meta().mots_cles(self.non_valide)
+    }
+
+    fn meta(&self) -> Meta<'_> {
+        Meta {
+            titre: &self.titre,
+            identifiant: &self.identifiant,
+            annexe: &self.libelles.annexe,
+            epreuve: &self.libelles.epreuve,
+        }
+    }
+}
+
+/// What the PDF metadata of a form's documents say of it, for one option.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Libelles {
+    pub annexe: String,
+    pub epreuve: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -113,7 +147,7 @@ pub struct Preparation<'a> {
     /// them when the error concerns the whole workbook).
     non_valides: std::collections::HashSet<&'a str>,
     tous_non_valides: bool,
-    auteur: String,
+    auteur: Arc<str>,
 }
 
 impl<'a> Preparation<'a> {
@@ -138,11 +172,7 @@ impl<'a> Preparation<'a> {
                 Default::default()
             },
             tous_non_valides: forcer && erreurs.clone().any(|d| d.candidat.is_none()),
-            auteur: if centre.is_empty() {
-                "siodoc".to_string()
-            } else {
-                centre.to_string()
-            },
+            auteur: if centre.is_empty() { "siodoc" } else { centre }.into(),
         }
     }
 
@@ -157,6 +187,8 @@ impl<'a> Preparation<'a> {
         let referentiel = profil.referentiel.charger();
         let mut docs = Vec::new();
         let mut ecartes = Vec::new();
+        let mut libelles: std::collections::HashMap<(Genre, OptionSio), Arc<Libelles>> =
+            Default::default();
         for (indice, c) in classeur.candidats.iter().enumerate() {
             let numero = c.numero.texte.as_str();
             let Some(option) = c.option() else {
@@ -173,23 +205,17 @@ impl<'a> Preparation<'a> {
                 });
                 continue;
             }
-            let identite = Identite {
+            let identite = Arc::new(Identite {
                 numero: numero.into(),
                 nom: c.nom.texte.to_string(),
                 prenom: c.prenom.texte.to_string(),
                 option: option.code().into(),
-            };
+            });
             let nv = self.non_valide(numero);
             // A candidate's document, its data left to `donnees`.
-            let document =
+            let mut document =
                 |genre: Genre, f: &Formulaire, titre: String, modele_2019, modele_2011| {
                     let identifiant = genre.identifiant(profil.session, Some(numero));
-                    let meta = Meta {
-                        titre: &titre,
-                        identifiant: &identifiant,
-                        annexe: f.annexe.get(option),
-                        epreuve: &f.libelle_epreuve(option),
-                    };
                     Document {
                         genre,
                         modele: match referentiel {
@@ -197,8 +223,16 @@ impl<'a> Preparation<'a> {
                             Referentiel::Sio2011(_) => modele_2011,
                         },
                         candidat: Some(identite.clone()),
-                        description: meta.description(nv),
-                        mots_cles: meta.mots_cles(nv),
+                        libelles: libelles
+                            .entry((genre, option))
+                            .or_insert_with(|| {
+                                Arc::new(Libelles {
+                                    annexe: f.annexe.get(option).into(),
+                                    epreuve: f.libelle_epreuve(option),
+                                })
+                            })
+                            .clone(),
+                        non_valide: nv,
                         auteur: self.auteur.clone(),
                         source: Some(indice),
                         donnees: Vec::new(),
@@ -265,8 +299,11 @@ impl<'a> Preparation<'a> {
             candidat: None,
             titre: titre.clone(),
             auteur: self.auteur.clone(),
-            description: meta.description(false),
-            mots_cles: meta.mots_cles(false),
+            libelles: Arc::new(Libelles {
+                annexe: meta.annexe.into(),
+                epreuve: meta.epreuve.into(),
+            }),
+            non_valide: false,
             identifiant: identifiant.clone(),
             source: None,
             donnees: if parties.is_empty() {

@@ -248,14 +248,19 @@ fn rendre_lot(
         return sans_donnees;
     }
     let lot: Vec<usize> = faites.iter().map(|(i, _)| *i).collect();
+    let metas: Vec<(String, Vec<String>)> = lot
+        .iter()
+        .map(|&i| (docs[i].description(), docs[i].mots_cles()))
+        .collect();
     let entrees: Vec<DocumentLot> = faites
         .iter()
-        .map(|&(i, ref faite)| DocumentLot {
+        .zip(&metas)
+        .map(|(&(i, ref faite), (description, mots_cles))| DocumentLot {
             donnees: faite,
             titre: &docs[i].titre,
             auteur: &docs[i].auteur,
-            description: &docs[i].description,
-            mots_cles: &docs[i].mots_cles,
+            description,
+            mots_cles,
             identifiant: docs[i].identifiant.clone(),
         })
         .collect();
@@ -490,7 +495,7 @@ impl serde::Serialize for Entrees<'_> {
             let entree = EntreeIndex {
                 chemin: chemin.clone(),
                 document: d.map_or("classe-synthese".into(), |d| d.genre.nom_fichier()),
-                candidat: d.and_then(|d| d.candidat.clone()),
+                candidat: d.and_then(|d| d.candidat.as_deref().cloned()),
             };
             // Through a Value, so that its keys (and its candidate's) stay in alphabetical order.
             suite.serialize_element(&serde_json::to_value(&entree).map_err(S::Error::custom)?)?;
@@ -524,7 +529,7 @@ pub fn ecrire_impression(
         opts.date.month().unwrap_or(1),
         opts.date.day().unwrap_or(1),
     );
-    let auteur = docs.first().map_or("siodoc", |d| d.auteur.as_str());
+    let auteur = docs.first().map_or("siodoc", |d| &*d.auteur);
     let ecrits: HashSet<&PathBuf> = ecrits.iter().collect();
     // Each volume: its file, its title, its parts. Merged two at a time (one per core).
     let mut volumes_a_faire: Vec<(String, String, Vec<&PathBuf>)> = Vec::new();
