@@ -91,34 +91,45 @@ pub fn generer(
     let travailleurs = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(lots.len().max(1));
+    // The PDFs are written by a thread of their own, so that the workers lay out the next lot
+    // while a file waits for the disk (each write is synced, about 0.3 ms twice). The queue
+    // holds two lots per worker at most.
+    let (envoi, file) =
+        std::sync::mpsc::sync_channel::<(usize, Rendu)>(2 * TAILLE_LOT * travailleurs);
     let resultats: Vec<(usize, PathBuf, Result<Vec<String>, String>)> = std::thread::scope(|s| {
-        let taches: Vec<_> = (0..travailleurs)
-            .map(|_| {
-                // Typst lays out deep content recursively: give each worker room.
-                std::thread::Builder::new()
-                    .stack_size(PILE)
-                    .spawn_scoped(s, || {
-                        let mut faits = Vec::new();
-                        while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
-                            for (i, resultat) in
-                                rendre_lot(moteur, docs, donnees, lot, &chemins, opts)
-                            {
-                                avancement(Avancement {
-                                    chemin: &chemins[i],
-                                    erreur: resultat.as_ref().err().map(String::as_str),
-                                });
-                                faits.push((i, chemins[i].clone(), resultat));
+        let ecrivain = s.spawn(|| {
+            let mut faits = Vec::new();
+            for (i, rendu) in file {
+                let resultat = rendu.and_then(|(octets, avertissements)| {
+                    ecrire(&opts.sortie.join(&chemins[i]), &octets).map(|()| avertissements)
+                });
+                avancement(Avancement {
+                    chemin: &chemins[i],
+                    erreur: resultat.as_ref().err().map(String::as_str),
+                });
+                faits.push((i, chemins[i].clone(), resultat));
+            }
+            faits
+        });
+        for _ in 0..travailleurs {
+            let envoi = envoi.clone();
+            let (suivant, lots) = (&suivant, &lots);
+            // Typst lays out deep content recursively: give each worker room. A worker that
+            // cannot start leaves its lots to the others.
+            let _ = std::thread::Builder::new()
+                .stack_size(PILE)
+                .spawn_scoped(s, move || {
+                    while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
+                        for rendu in rendre_lot(moteur, docs, donnees, lot, opts) {
+                            if envoi.send(rendu).is_err() {
+                                return;
                             }
                         }
-                        faits
-                    })
-            })
-            .collect();
-        let mut tous: Vec<_> = taches
-            .into_iter()
-            .filter_map(Result::ok)
-            .flat_map(|t| t.join().unwrap_or_default())
-            .collect();
+                    }
+                });
+        }
+        drop(envoi);
+        let mut tous = ecrivain.join().unwrap_or_default();
         tous.sort_by_key(|(i, _, _)| *i);
         tous
     });
@@ -226,15 +237,17 @@ fn rendre_en_parties(
     Ok((octets, avertissements))
 }
 
-/// One lot: layout, one PDF per document, atomic writes.
+/// A document rendered (its PDF and layout warnings), or why it was not.
+type Rendu = Result<(Vec<u8>, Vec<String>), String>;
+
+/// One lot: layout, one PDF per document (written by the caller).
 fn rendre_lot(
     moteur: &Moteur,
     docs: &[Document],
     donnees: &Donnees,
     lot: &[usize],
-    chemins: &[PathBuf],
     opts: &Options,
-) -> Vec<(usize, Result<Vec<String>, String>)> {
+) -> Vec<(usize, Rendu)> {
     // A document whose data cannot be had fails alone; the others of the lot are rendered.
     let mut sans_donnees = Vec::new();
     let mut faites = Vec::new();
@@ -281,12 +294,12 @@ fn rendre_lot(
     lot.iter()
         .zip(rendus)
         .map(|(&i, rendu)| {
-            let resultat = rendu
-                .map_err(|ErreurRendu { message }| format!("mise en page impossible : {message}"))
-                .and_then(|(octets, avertissements)| {
-                    ecrire(&opts.sortie.join(&chemins[i]), &octets).map(|()| avertissements)
-                });
-            (i, resultat)
+            (
+                i,
+                rendu.map_err(|ErreurRendu { message }| {
+                    format!("mise en page impossible : {message}")
+                }),
+            )
         })
         .chain(sans_donnees)
         .collect()
