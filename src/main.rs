@@ -1,5 +1,6 @@
 //! The `siodoc` command line: parses arguments, calls the library, prints, sets the exit code.
 
+mod allocateur;
 mod cmd;
 
 // Typst allocates many small objects from two threads at once: with the system allocator the
@@ -47,24 +48,8 @@ enum Commande {
     Modeles(cmd::modeles::Args),
 }
 
-/// mimalloc's `mi_option_purge_delay` (mimalloc.h, version 3): milliseconds before freed memory
-/// goes back to the system.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> ExitCode {
-    // Memory freed is given back at once rather than after a second: the sheets read, then each
-    // lot's layout, are let go while the next is made. 10 000 candidates: peak 277 → 160 MB on
-    // reading; 1 000 candidates: 209 → 147 MB, about 5 % more time (benches/bench.sh).
-    // SAFETY: sets a plain integer option of the allocator, which mimalloc allows at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-    // No transparent huge pages: mimalloc's memory would be given (zeroed) and kept by the
-    // kernel 2 MiB at a time for every page touched. Peak memory, same time: 35 candidates
-    // 116 → 67 MB, 1 000: 126 → 104 MB, 10 000: 160 → 150 MB (benches/bench.sh). The flag
-    // passes to the child processes that read the workbooks.
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; its failure changes nothing.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    allocateur::regler();
     // A copy of siodoc started to read one workbook in isolation (siodoc::entree::isolement).
     if let Some((chemin, apparences)) = siodoc::entree::isolement::demande() {
         let reponse = siodoc::entree::nature(&chemin)

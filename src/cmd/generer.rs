@@ -285,9 +285,11 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         barre.inc(1);
     };
     let a_rendre: &[formulaires::Document] = if pdf { &docs } else { &[] };
+    crate::allocateur::rendre_apres(crate::allocateur::DELAI_PENDANT_LE_RENDU);
     let rendus =
         generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
+    crate::allocateur::rendre_apres(0);
     bilan.avertissements.extend(rendus.avertissements);
     bilan.ecrits.extend(rendus.ecrits);
     bilan.echecs.extend(rendus.echecs);
