@@ -62,11 +62,30 @@ fn sample_2026_every_document_with_its_content_and_ticks_in_place() {
     // Next to the PDFs: each candidate's tableau as XLSX, the class workbook, the index the
     // archive stage reads, and the two print-ready class files.
     assert_eq!(tous.len(), 14 * 3 + 1 + 14 + 1 + 1 + 2);
-    let index: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(sortie.join("BTS SIO 26/siodoc-index.json")).unwrap(),
-    )
-    .unwrap();
+    let brut = std::fs::read_to_string(sortie.join("BTS SIO 26/siodoc-index.json")).unwrap();
+    let index: serde_json::Value = serde_json::from_str(&brut).unwrap();
     assert_eq!(index["fichiers"].as_array().unwrap().len(), 58);
+    // Written as it is serialized, in the same form as ever: keys in alphabetical order, each
+    // entry with its candidate.
+    assert!(
+        brut.starts_with("{\n  \"classe\": \"BTS SIO 26\",\n  \"fichiers\": [\n    {\n      \"candidat\": {\n        \"nom\": "),
+        "{brut}"
+    );
+    assert_eq!(index["fichiers"][0]["document"], "fiche-1");
+    assert!(
+        index["fichiers"][0]["candidat"]["numero"].is_string(),
+        "{brut}"
+    );
+    assert_eq!(index["siodoc"], env!("CARGO_PKG_VERSION"));
+    assert!(index["profil"]["session"].is_number(), "{brut}");
+    let chemins: Vec<&str> = index["fichiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["chemin"].as_str().unwrap())
+        .collect();
+    assert!(chemins.windows(2).all(|w| w[0] < w[1]), "{chemins:?}");
+    assert!(chemins.contains(&"BTS SIO 26/classe-synthese.xlsx"));
 
     // The model, read independently from the workbook, says what each document must show.
     let c = charger(&classeur, None, None).unwrap();
