@@ -431,14 +431,21 @@ impl Entetes {
 }
 
 fn entetes_de(feuille: &Feuille, colonnes: &[Colonne]) -> Option<Entetes> {
+    // Each name and each cell normalized once, not once for every pair compared.
+    let noms: Vec<Vec<String>> = colonnes.iter().map(Colonne::noms).collect();
     (0..LIGNES_ENTETE_MAX.min(feuille.lignes.len()))
         .map(|ligne| {
+            let cellules: Vec<String> = feuille.lignes[ligne]
+                .iter()
+                .map(|cel| normaliser(&cel.texte()))
+                .collect();
             let trouves: Vec<(&'static str, usize)> = colonnes
                 .iter()
-                .filter_map(|c| {
-                    feuille.lignes[ligne]
+                .zip(&noms)
+                .filter_map(|(c, noms)| {
+                    cellules
                         .iter()
-                        .position(|cel| c.reconnait(&cel.texte()))
+                        .position(|n| !n.is_empty() && noms.contains(n))
                         .map(|i| (c.cle, i))
                 })
                 .collect();

@@ -38,10 +38,13 @@ pub struct Colonne {
 }
 
 impl Colonne {
-    pub fn reconnait(&self, entete: &str) -> bool {
-        let n = normaliser(entete);
-        !n.is_empty()
-            && (n == normaliser(self.entete) || self.alias.iter().any(|a| normaliser(a) == n))
+    /// The header and its accepted variants, normalized ([`normaliser`]): a header cell is
+    /// this column when its normalized text is one of them.
+    pub fn noms(&self) -> Vec<String> {
+        std::iter::once(self.entete)
+            .chain(self.alias.iter().copied())
+            .map(normaliser)
+            .collect()
     }
 }
 
