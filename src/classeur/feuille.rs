@@ -106,7 +106,7 @@ pub fn reference(feuille: &str, ligne: usize, colonne: usize) -> String {
 }
 
 /// Where a value was read, shown as `Feuille!H12`: 12 bytes and no allocation, since a class
-/// of 10 000 candidates holds almost two million of them. The sheet's name is kept once, in
+/// of 10 000 candidates holds over a million of them. The sheet's name is kept once, in
 /// [`NOMS_DE_FEUILLES`]; the default address is nowhere (a column that is absent).
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Adresse {

@@ -245,7 +245,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     }
 
     // Every document's data made once, into a temporary file, and the model let go: the
-    // rendering, the longest stage, does not hold the class (10 000 candidates: about 100 MB).
+    // rendering, the longest stage, does not hold the class (10 000 candidates: about 66 MB).
     // Without a temporary file, the data are made from the model as each lot is rendered.
     let reserve = if pdf {
         match Reserve::new(&docs, &direct) {

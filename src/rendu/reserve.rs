@@ -1,5 +1,5 @@
 //! The data of every candidate's document, made once and kept in an anonymous temporary file
-//! while the documents are rendered: the model of the workbook (about 10 KB per candidate) can
+//! while the documents are rendered: the model of the workbook (about 7 KB per candidate) can
 //! then be let go before the longest stage, and memory no longer holds the class while it is
 //! laid out. The file has no name: the system deletes it when siodoc closes it or stops.
 
