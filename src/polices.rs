@@ -63,8 +63,12 @@ impl Table {
             avances: Vec::with_capacity(TABLE_JUSQUA as usize),
         };
         for u in 0..TABLE_JUSQUA {
-            let c = char::from_u32(u).unwrap_or('\u{FFFD}');
-            if couverts.get(u as usize).copied().unwrap_or(true) || char::from_u32(u).is_none() {
+            let (c, a_chercher) = match char::from_u32(u) {
+                Some(c) => (c, couverts.get(u as usize).copied().unwrap_or(true)),
+                // A surrogate is never looked up: it stands as U+FFFD, as it always did.
+                None => ('\u{FFFD}', true),
+            };
+            if a_chercher {
                 t.dessinable.push(dessinable_calcule(c));
                 t.avances.push(
                     [Graisse::Normale, Graisse::Grasse, Graisse::GrasseItalique]
