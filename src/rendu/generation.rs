@@ -84,9 +84,14 @@ pub fn generer(
 ) -> Result<Bilan, String> {
     let chemins = chemins(docs, opts, "pdf")?;
     let lots = lots(docs);
-    // Plain worker threads, not rayon tasks: Typst runs its own parallel work on the global
-    // rayon pool, and a rayon worker waiting on it would steal another document and start it
-    // on top of its stack (deep stacks, many documents in flight, memory growing).
+    // Plain worker threads, not tasks of the global rayon pool: a rayon worker waiting on
+    // Typst's parallel work would steal another document and start it on top of its stack
+    // (deep stacks, many documents in flight, memory growing). Each worker runs inside a rayon
+    // pool of its own, of one thread, so that what Typst and krilla hand to rayon (page runs,
+    // page streams) is done by that worker between its own steps, not passed to other
+    // threads that wake, spin and yield: the two cores stay on the two documents in hand.
+    // 35 candidates, 30 runs each way: wall time median 0.28 → 0.27 s, CPU time −2 %; the
+    // system calls futex 440 → 139 and sched_yield 1 540 → 375.
     let suivant = AtomicUsize::new(0);
     let travailleurs = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -119,12 +124,23 @@ pub fn generer(
             let _ = std::thread::Builder::new()
                 .stack_size(PILE)
                 .spawn_scoped(s, move || {
-                    while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
-                        for rendu in rendre_lot(moteur, docs, donnees, lot, opts) {
-                            if envoi.send(rendu).is_err() {
-                                return;
+                    let travail = || {
+                        while let Some(lot) = lots.get(suivant.fetch_add(1, Ordering::Relaxed)) {
+                            for rendu in rendre_lot(moteur, docs, donnees, lot, opts) {
+                                if envoi.send(rendu).is_err() {
+                                    return;
+                                }
                             }
                         }
+                    };
+                    // Without its pool (threads refused), the worker uses the global one.
+                    match rayon::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .stack_size(PILE)
+                        .build()
+                    {
+                        Ok(pool) => pool.install(travail),
+                        Err(_) => travail(),
                     }
                 });
         }
