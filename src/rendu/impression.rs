@@ -24,33 +24,59 @@ pub struct Assemblage<'a> {
     pub recto_verso: bool,
 }
 
-/// The parts' PDFs merged into one, in the given order. `Err` names the part that could not be
-/// read (a PDF siodoc wrote and that changed since, for instance).
-pub fn assembler(parts: &[Vec<u8>], a: &Assemblage) -> Result<Vec<u8>, String> {
-    let mut sortie = Document::with_version("1.7");
-    let racine_pages = sortie.new_object_id();
-    let mut pages: Vec<ObjectId> = Vec::new();
-    let mut intention: Option<Object> = None;
-    let mut norme: Option<(String, String)> = None;
-    let mut empreinte = Sha256::new();
-    for (n, octets) in parts.iter().enumerate() {
-        let mut doc = Document::load_mem(octets)
-            .map_err(|e| format!("document n° {} illisible ({e})", n + 1))?;
-        // The merged file's /ID from its parts' own (stable) /IDs: no need to hash every byte.
-        match doc.trailer.get(b"ID") {
-            Ok(id) => empreinte.update(format!("{id:?}").as_bytes()),
-            Err(_) => empreinte.update(octets),
-        }
-        doc.renumber_objects_with(sortie.max_id + 1);
-        // The part's structure tree describes that part alone and is not carried over: dropped
-        // now, so that a merge holds one part's tree at a time (a class overview of 10 000
-        // candidates has hundreds of thousands of table cells).
+/// One part read and made ready to merge: its own structure tree (which describes that part
+/// alone and is not carried over) already dropped, so that a merge holds no part's tree. Read
+/// as soon as the part is written, while the next documents are laid out; the merge itself
+/// ([`assembler`]) then only numbers and joins.
+pub struct Piece {
+    doc: Document,
+    /// What the merged file's /ID is made from: the part's own (stable) /ID, or its bytes.
+    empreinte: Vec<u8>,
+}
+
+impl Piece {
+    /// `Err` says why the PDF cannot be read (a PDF siodoc wrote and that changed since, for
+    /// instance).
+    pub fn lire(octets: &[u8]) -> Result<Piece, String> {
+        let mut doc = Document::load_mem(octets).map_err(|e| format!("illisible ({e})"))?;
+        // Hashing the /ID is enough: no need to hash every byte.
+        let empreinte = match doc.trailer.get(b"ID") {
+            Ok(id) => format!("{id:?}").into_bytes(),
+            Err(_) => octets.to_vec(),
+        };
         if let Ok(racine) = doc.trailer.get(b"Root").and_then(Object::as_reference)
             && let Ok(catalogue) = doc.get_dictionary_mut(racine)
         {
             catalogue.remove(b"StructTreeRoot");
         }
         doc.prune_objects();
+        doc.catalog().map_err(|e| format!("sans catalogue ({e})"))?;
+        Ok(Piece { doc, empreinte })
+    }
+}
+
+/// The parts merged into one, in the given order. `Err` names the part that could not be
+/// merged, by its rank.
+pub fn assembler(
+    parts: impl IntoIterator<Item = Piece>,
+    a: &Assemblage,
+) -> Result<Vec<u8>, String> {
+    let mut sortie = Document::with_version("1.7");
+    let racine_pages = sortie.new_object_id();
+    let mut pages: Vec<ObjectId> = Vec::new();
+    let mut intention: Option<Object> = None;
+    let mut norme: Option<(String, String)> = None;
+    let mut empreinte = Sha256::new();
+    for (
+        n,
+        Piece {
+            mut doc,
+            empreinte: cle,
+        },
+    ) in parts.into_iter().enumerate()
+    {
+        empreinte.update(&cle);
+        doc.renumber_objects_with(sortie.max_id + 1);
         let catalogue = doc
             .catalog()
             .map_err(|e| format!("document n° {} sans catalogue ({e})", n + 1))?
