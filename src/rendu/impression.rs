@@ -25,9 +25,9 @@ pub struct Assemblage<'a> {
 }
 
 /// One part read and made ready to merge: its own structure tree (which describes that part
-/// alone and is not carried over) already dropped, so that a merge holds no part's tree. Read
-/// as soon as the part is written, while the next documents are laid out; the merge itself
-/// ([`assembler`]) then only numbers and joins.
+/// alone and is not carried over) already dropped, so that a merge holds no part's tree.
+/// Parts are read apart from each other (in parallel, most of a merge's work); the merge
+/// itself ([`assembler`]) then only numbers and joins them.
 pub struct Piece {
     doc: Document,
     /// What the merged file's /ID is made from: the part's own (stable) /ID, or its bytes.
