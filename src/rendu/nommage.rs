@@ -103,10 +103,18 @@ impl Nommage {
     }
 }
 
+/// Longest component, in bytes: file systems cap a name at 255 bytes (NAME_MAX; 255 UTF-16
+/// units on Windows), and a `-2` suffix or an extension may still be added.
+const OCTETS_MAX: usize = 200;
+
 /// One path component safe on Linux, macOS and Windows.
 pub fn assainir(texte: &str) -> String {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
     let mut s: String = texte
         .chars()
+        // Invisible format characters (zero-width spaces, byte order marks, bidirectional
+        // overrides that show « fdp.exe » as « exe.pdf ») have no place in a file name.
+        .filter(|c| c.general_category() != GeneralCategory::Format)
         .map(|c| {
             if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -131,6 +139,10 @@ pub fn assainir(texte: &str) -> String {
     if s.chars().count() > 100 {
         s = s.chars().take(100).collect();
     }
+    // 100 characters of 3 or 4 bytes each would still be too long for the file system.
+    while s.len() > OCTETS_MAX {
+        s.pop();
+    }
     if s.is_empty() { "_".into() } else { s }
 }
 
@@ -149,6 +161,14 @@ mod tests {
         assert_eq!(assainir("fin. "), "fin");
         assert_eq!(assainir(""), "_");
         assert_eq!(assainir("LEFÈVRE"), "LEFÈVRE");
+        // Invisible characters are dropped, bidirectional overrides too.
+        assert_eq!(assainir("NOM\u{feff}\u{200b}\u{200b}"), "NOM");
+        assert_eq!(assainir("fiche\u{202e}fdp.exe"), "fichefdp.exe");
+        assert_eq!(assainir("\u{feff}"), "_");
+        // At most 200 bytes, cut between two characters.
+        let long = assainir(&"€".repeat(100));
+        assert_eq!(long, "€".repeat(66));
+        assert_eq!(assainir(&"é".repeat(150)), "é".repeat(100));
     }
 
     #[test]
