@@ -494,6 +494,12 @@ fn verifier_catches_what_generer_could_not_print() {
             "Intitulé",
             "Maquette 😀 du réseau\u{200B}",
         ),
+        t.set(
+            "Réalisations",
+            4,
+            "Intitulé",
+            "Serveur \u{202E}web sous Linux\u{202C} et sauvegardes",
+        ),
     );
     let dir = temp();
     let classe = dir.path().join("classe");
@@ -517,6 +523,22 @@ fn verifier_catches_what_generer_could_not_print() {
              (les émojis ne sont pas imprimables)",
             cellules.1
         )
+    );
+    assert_eq!(
+        ligne_de(&s, "caractere-de-direction"),
+        format!(
+            "{} : erreur [caractere-de-direction] : l'intitulé contient des caractères invisibles de \
+             direction d'écriture (U+202C, U+202E) : le document imprimerait à l'envers le texte qui \
+             suit ; retirez-les (souvent venus d'un copier-coller), par exemple en retapant le texte",
+            cellules.2
+        )
+    );
+    // A zero-width space alone is harmless: it is not reported.
+    let cellule_zwsp = format!("{} :", cellules.1);
+    assert!(
+        !s.lines()
+            .any(|l| l.starts_with(&cellule_zwsp) && l.contains("caractere-de-direction")),
+        "{s}"
     );
     // With --forcer, generer still produces every document, those texts included.
     let o = siodoc(&[

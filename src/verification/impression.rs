@@ -87,6 +87,42 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
             .pour(candidat),
         );
     }
+    // Bidirectional embeddings, overrides and isolates are invisible, and Typst obeys them:
+    // « \u{202E}web sous Linux » prints « xuniL suos bew ». They come from copy-pasting.
+    let mut sens: Vec<char> = champ
+        .texte
+        .chars()
+        .filter(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    sens.sort_unstable();
+    sens.dedup();
+    if !sens.is_empty() {
+        let liste: Vec<String> = sens
+            .iter()
+            .map(|c| format!("U+{:04X}", *c as u32))
+            .collect();
+        let pluriel = sens.len() > 1;
+        d.push(
+            Diagnostic::erreur(
+                "caractere-de-direction",
+                champ.cellule.to_string(),
+                format!(
+                    "{quoi} contient {} de direction d'écriture ({}) : le document imprimerait à \
+                     l'envers le texte qui suit ; {} (souvent venu{} d'un copier-coller), par \
+                     exemple en retapant le texte",
+                    if pluriel {
+                        "des caractères invisibles"
+                    } else {
+                        "un caractère invisible"
+                    },
+                    liste.join(", "),
+                    if pluriel { "retirez-les" } else { "retirez-le" },
+                    if pluriel { "s" } else { "" },
+                ),
+            )
+            .pour(candidat),
+        );
+    }
     let mut refuses: Vec<char> = champ
         .texte
         .chars()
