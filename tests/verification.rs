@@ -178,6 +178,38 @@ fn realisation_candidat_inconnu() {
 }
 
 #[test]
+fn an_unknown_number_written_otherwise_in_candidats_is_pointed_at_not_taken() {
+    let mut t = t26();
+    let numero = t.get(R, 2, "N° candidat");
+    let espace = format!("{} {}", &numero[..3], &numero[3..]);
+    let cellule = t.set(R, 2, "N° candidat", &espace);
+    let chargement = t.charger();
+    let d: Vec<_> = chargement
+        .diagnostics
+        .iter()
+        .filter(|d| d.regle == "realisation-candidat-inconnu")
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].position, cellule);
+    let candidats = t.cellule("Candidats", 2, "N° candidat");
+    assert_eq!(
+        d[0].message,
+        format!(
+            "le N° candidat {espace} n'existe pas dans la feuille Candidats (la cellule {candidats} porte \
+             « {numero} », le même numéro écrit autrement : écrivez-le partout de la même façon) ; \
+             corrigez le numéro ou ajoutez le candidat"
+        )
+    );
+    // A number that is nobody's, even spaces set aside, gets no such hint.
+    let mut t = t26();
+    t.set(R, 2, "N° candidat", "999 999 999");
+    let chargement = t.charger();
+    assert!(chargement.diagnostics.iter().any(
+        |d| d.regle == "realisation-candidat-inconnu" && !d.message.contains("écrit autrement")
+    ));
+}
+
+#[test]
 fn coche_inconnue() {
     let mut t = t26();
     let l = t.realisation(C0, 0);

@@ -12,6 +12,7 @@ pub fn verifier(
     sortie: &mut Vec<Diagnostic>,
 ) {
     let fenetre = super::fenetre_session(session);
+    let mut proches = Proches::default();
     for r in &classeur.realisations {
         let n = r.candidat.texte.as_str();
         let ligne = format!("{}!{}", crate::classeur::schema::REALISATIONS, r.ligne);
@@ -55,7 +56,8 @@ pub fn verifier(
                 "realisation-candidat-inconnu",
                 position(&r.candidat),
                 format!(
-                    "le N° candidat {n} n'existe pas dans la feuille Candidats ; corrigez le numéro ou ajoutez le candidat"
+                    "le N° candidat {n} n'existe pas dans la feuille Candidats{} ; corrigez le numéro ou ajoutez le candidat",
+                    proches.indice(classeur, n)
                 ),
             ));
         }
@@ -275,6 +277,7 @@ fn probleme_date(champ: &Champ, p: ProblemeDate) -> Diagnostic {
 
 /// Rows of `Fiches` taken one at a time.
 fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>) {
+    let mut proches = Proches::default();
     for f in &classeur.fiches {
         let n = f.candidat.texte.as_str();
         // The 2011 fiche (annexe IV-1) has no « Description des ressources » field: a text
@@ -313,7 +316,10 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
                 } else {
                     f.candidat.cellule.to_string()
                 },
-                format!("le N° candidat « {n} » n'existe pas dans la feuille Candidats"),
+                format!(
+                    "le N° candidat « {n} » n'existe pas dans la feuille Candidats{}",
+                    proches.indice(classeur, n)
+                ),
             ));
             continue;
         }
@@ -357,4 +363,45 @@ fn fiches(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagnostic>
             );
         }
     }
+}
+
+/// The candidates' numbers with spaces and case set aside, made the first time a number is
+/// not found (once per check, whatever the number of réalisations).
+#[derive(Default)]
+struct Proches<'a>(Option<std::collections::HashMap<String, &'a Champ>>);
+
+impl<'a> Proches<'a> {
+    /// « (la cellule Candidats!A3 porte « 026 000 102 », le même numéro écrit autrement…) »
+    /// when an unknown number is a candidate's once spaces and case are set aside: the two
+    /// are not taken for one another (no silent guess), but the teacher is told where the
+    /// other spelling is.
+    fn indice(&mut self, classeur: &'a Classeur, n: &str) -> String {
+        let cle = cle_de_numero(n);
+        if cle.is_empty() {
+            return String::new();
+        }
+        let index = self.0.get_or_insert_with(|| {
+            let mut index = std::collections::HashMap::new();
+            for c in &classeur.candidats {
+                index
+                    .entry(cle_de_numero(&c.numero.texte))
+                    .or_insert(&c.numero);
+            }
+            index
+        });
+        match index.get(&cle) {
+            Some(numero) => format!(
+                " (la cellule {} porte « {} », le même numéro écrit autrement : écrivez-le partout de la même façon)",
+                numero.cellule, numero.texte
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+fn cle_de_numero(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}' && *c != '\u{FEFF}')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
