@@ -632,9 +632,30 @@ fn lock_files_other_files_and_a_duplicate_candidate() {
     std::fs::write(dir.path().join("~$martin-v2.xlsx"), [0u8; 165]).unwrap();
     std::fs::write(dir.path().join("notes.pdf"), b"%PDF-1.4").unwrap();
     std::fs::write(dir.path().join(".cache"), b"x").unwrap();
+    // Files that carry a spreadsheet's name but are not one: each said as what it is.
+    std::fs::write(dir.path().join("vide.xlsx"), b"").unwrap();
+    std::fs::write(dir.path().join("tronque.xlsx"), b"PK\x03\x04tronque").unwrap();
+    std::fs::write(dir.path().join("scan.ods"), b"%PDF-1.4 scan").unwrap();
     let classe = dir.path().join("classe.xlsx");
     let o = importer(&[dir.path()], &classe, &[]);
     let s = sortie(&o);
+    for (fichier, raison) in [
+        ("vide.xlsx", "le fichier est vide (0 octet)"),
+        (
+            "tronque.xlsx",
+            "l'archive ZIP du classeur est tronquée ou endommagée",
+        ),
+        ("scan.ods", "c'est un PDF, pas un classeur"),
+    ] {
+        assert!(
+            s.contains(&format!(
+                "ignoré : {} parce que {raison}",
+                dir.path().join(fichier).display()
+            )),
+            "{s}"
+        );
+    }
+    assert!(!s.contains("Cfb error"), "{s}");
     assert!(
         s.contains(&format!(
             "ignoré : {} parce que c'est un fichier de verrouillage",

@@ -111,6 +111,11 @@ pub fn lire_tableur_de(
     nature: Nature,
     apparences: bool,
 ) -> Result<Vec<Feuille>, Erreur> {
+    // An empty file, a damaged ZIP, a PDF…: said as what it is, not as a spreadsheet that the
+    // reader of old XLS files could not open.
+    if !matches!(nature, Nature::Xlsx | Nature::Ods | Nature::Ole) {
+        return Err(erreur(chemin, entree::pas_un_classeur(nature)));
+    }
     if nature == Nature::Ole
         && entree::conteneur::controler_ole(chemin)? == entree::conteneur::ContenuOle::Chiffre
     {
@@ -155,7 +160,10 @@ pub fn lire_tableur_direct(
         Nature::Ods => {
             calamine::Sheets::Ods(calamine::Ods::new(lecteur).map_err(|e| illisible(&e))?)
         }
-        _ => calamine::Sheets::Xls(calamine::Xls::new(lecteur).map_err(|e| illisible(&e))?),
+        Nature::Ole => {
+            calamine::Sheets::Xls(calamine::Xls::new(lecteur).map_err(|e| illisible(&e))?)
+        }
+        autre => return Err(entree::pas_un_classeur(autre)),
     };
     let mut feuilles = Vec::new();
     for nom in classeur.sheet_names() {
