@@ -288,6 +288,68 @@ fn each_kind_of_wrong_file_gets_its_own_diagnosis() {
         std::fs::write(&f, octets).unwrap();
         refuse_classeur(&f, attendu);
     }
+    // Spreadsheets in a format siodoc does not read: what they are, and how to save them.
+    let xlsb = dir.path().join("binaire.xlsx");
+    zip_de(
+        &xlsb,
+        &[
+            ("[Content_Types].xml", b"<Types/>".to_vec()),
+            ("xl/workbook.bin", vec![0x83, 1]),
+        ],
+    );
+    let numbers = dir.path().join("mac.numbers");
+    zip_de(&numbers, &[("Index/Document.iwa", b"x".to_vec())]);
+    let fods = dir.path().join("plat.fods");
+    std::fs::write(
+        &fods,
+        "<?xml version=\"1.0\"?><office:document office:mimetype=\"application/vnd.oasis.opendocument.spreadsheet\">",
+    )
+    .unwrap();
+    let gsheet = dir.path().join("en-ligne.gsheet");
+    std::fs::write(
+        &gsheet,
+        r#"{"url": "https://docs.google.com/spreadsheets/d/x", "doc_id": "x"}"#,
+    )
+    .unwrap();
+    for (f, attendu) in [
+        (
+            &xlsb,
+            "c'est un classeur Excel binaire (XLSB), un format que siodoc ne lit pas ; enregistrez-le en \
+             XLSX ou ODS : dans Excel, Fichier > Enregistrer sous, type « Classeur Excel (*.xlsx) »",
+        ),
+        (
+            &numbers,
+            "c'est un document Numbers (Apple), un format que siodoc ne lit pas ; enregistrez-le en XLSX \
+             ou ODS : dans Numbers, Fichier > Exporter vers > Excel",
+        ),
+        (
+            &fods,
+            "c'est un classeur OpenDocument « à plat » (FODS), un format que siodoc ne lit pas ; \
+             enregistrez-le en XLSX ou ODS : dans LibreOffice, Fichier > Enregistrer sous, type « Classeur \
+             ODF (.ods) »",
+        ),
+        (
+            &gsheet,
+            "c'est un raccourci vers une feuille Google Sheets (le classeur lui-même est en ligne), un format \
+             que siodoc ne lit pas ; enregistrez-le en XLSX ou ODS : ouvrez la feuille dans Google Sheets, \
+             puis Fichier > Télécharger > Microsoft Excel (.xlsx)",
+        ),
+    ] {
+        refuse_classeur(f, attendu);
+        // importer says the same of a student's file, not « ce n'est pas un tableur ».
+        let o = siodoc(&[
+            "importer",
+            f.to_str().unwrap(),
+            "-o",
+            dir.path().join("import.xlsx").to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            sortie(&o).contains(&format!("ignoré : {} parce que {attendu}", f.display())),
+            "{}",
+            sortie(&o)
+        );
+    }
     // A valid XLSX named .ods is read by its content.
     let f = dir.path().join("classe.ods");
     std::fs::write(&f, commun::exemple_xlsx(2026)).unwrap();

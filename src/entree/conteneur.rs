@@ -20,8 +20,20 @@ pub(super) fn nature_zip(f: std::fs::File) -> Nature {
         return Nature::ZipEndommage;
     };
     let a = |zip: &zip::ZipArchive<_>, nom: &str| zip.index_for_name(nom).is_some();
-    if a(&zip, "xl/workbook.xml") || a(&zip, "xl/workbook.bin") {
+    if a(&zip, "xl/workbook.xml") {
         return Nature::Xlsx;
+    }
+    if a(&zip, "xl/workbook.bin") {
+        return Nature::TableurNonLu {
+            quoi: "un classeur Excel binaire (XLSB)",
+            comment: "dans Excel, Fichier > Enregistrer sous, type « Classeur Excel (*.xlsx) »",
+        };
+    }
+    if a(&zip, "Index/Document.iwa") || a(&zip, "Index.zip") {
+        return Nature::TableurNonLu {
+            quoi: "un document Numbers (Apple)",
+            comment: "dans Numbers, Fichier > Exporter vers > Excel",
+        };
     }
     if a(&zip, "word/document.xml") {
         return Nature::AutreZip("un document Word (DOCX)");

@@ -54,6 +54,12 @@ pub enum Nature {
     AutreZip(&'static str),
     /// A ZIP that cannot be read: truncated or damaged.
     ZipEndommage,
+    /// A spreadsheet in a format siodoc does not read (XLSB, Numbers, flat ODS, a Google
+    /// Sheets shortcut): what it is, and how to save it as one siodoc reads.
+    TableurNonLu {
+        quoi: &'static str,
+        comment: &'static str,
+    },
     /// An OLE compound file: XLS, or an encrypted XLSX.
     Ole,
     Pdf,
@@ -187,6 +193,19 @@ pub fn nature(chemin: &Path) -> Result<Nature, Erreur> {
         [b'%', b'P', b'D', b'F', ..] => Nature::Pdf,
         [0x1F, 0x8B, ..] => Nature::Gzip,
         [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => Nature::TexteUtf16,
+        _ if contient(debut, b"<?xml") && contient(debut, b"opendocument.spreadsheet") => {
+            Nature::TableurNonLu {
+                quoi: "un classeur OpenDocument « à plat » (FODS)",
+                comment: "dans LibreOffice, Fichier > Enregistrer sous, type « Classeur ODF (.ods) »",
+            }
+        }
+        _ if contient(debut, b"docs.google.com") && contient(debut, b"\"doc_id\"") => {
+            Nature::TableurNonLu {
+                quoi: "un raccourci vers une feuille Google Sheets (le classeur lui-même est en ligne)",
+                comment: "ouvrez la feuille dans Google Sheets, puis Fichier > Télécharger > \
+                          Microsoft Excel (.xlsx)",
+            }
+        }
         _ if debut
             .iter()
             .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
@@ -196,6 +215,10 @@ pub fn nature(chemin: &Path) -> Result<Nature, Erreur> {
         }
         _ => Nature::Inconnue,
     })
+}
+
+fn contient(octets: &[u8], motif: &[u8]) -> bool {
+    octets.windows(motif.len()).any(|w| w == motif)
 }
 
 /// The French diagnosis of a file that is not a workbook, and what to do about it.
@@ -227,6 +250,11 @@ pub fn pas_un_classeur(nature: Nature) -> String {
         }
         Nature::AutreZip(quoi) => {
             format!("c'est {quoi}, pas un classeur ; passez le fichier du tableur (XLSX, ODS, XLS)")
+        }
+        Nature::TableurNonLu { quoi, comment } => {
+            format!(
+                "c'est {quoi}, un format que siodoc ne lit pas ; enregistrez-le en XLSX ou ODS : {comment}"
+            )
         }
         Nature::Inconnue => {
             "ce n'est pas un classeur (ni XLSX, ni ODS, ni XLS, ni CSV) ; ouvrez-le dans votre \

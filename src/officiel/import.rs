@@ -24,6 +24,10 @@ use crate::session::ProfilSession;
 /// Extensions of the spreadsheets an official tableau comes in.
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
 
+/// Spreadsheets a student may hand in that siodoc does not read: each gets told how to save it
+/// as one it reads, not « ce n'est pas un tableur ».
+const EXTENSIONS_NON_LUES: [&str; 4] = ["xlsb", "numbers", "fods", "gsheet"];
+
 /// What became of one file.
 #[derive(Clone, Debug)]
 pub enum Statut {
@@ -115,6 +119,16 @@ pub fn lire_fichier(chemin: &Path) -> Result<TableauLu, String> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    if EXTENSIONS_NON_LUES.contains(&extension.as_str()) {
+        // A spreadsheet all the same: its content says which, and how to save it.
+        return Err(match crate::entree::nature(chemin) {
+            Ok(n @ crate::entree::Nature::TableurNonLu { .. }) => crate::entree::pas_un_classeur(n),
+            _ => format!(
+                "c'est un classeur au format « {extension} », que siodoc ne lit pas ; enregistrez-le \
+                 en XLSX ou ODS depuis votre tableur"
+            ),
+        });
+    }
     if !EXTENSIONS.contains(&extension.as_str()) {
         return Err(format!(
             "ce n'est pas un tableur (extension « {extension} ») ; siodoc lit les fichiers XLSX, XLSM, XLS et ODS"
