@@ -2,6 +2,7 @@
 
 mod allocateur;
 mod cmd;
+mod garde;
 
 // Typst allocates many small objects from two threads at once: with the system allocator the
 // memory of a 1 000-candidate run grew by about 30 KB per document; with mimalloc it stays

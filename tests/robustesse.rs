@@ -984,3 +984,70 @@ fn damaged_xls_containers_are_refused_before_the_spreadsheet_reader() {
         );
     }
 }
+
+#[test]
+fn a_template_that_eats_memory_or_never_ends_is_stopped_with_code_4() {
+    let dir = temp();
+    let classe = dir.path().join("classe.xlsx");
+    Tables::exemple(2026).ecrire_xlsx(&classe);
+    let modeles = dir.path().join("modeles");
+    std::fs::create_dir(&modeles).unwrap();
+    for (n, (corps, delai, raison)) in [
+        // 400 million integers: more than 24 GB if nothing stops it.
+        (
+            "#let s = 0\n#for i in range(400000000) { s += 1 }\n#s\n",
+            "300",
+            "la mise en page des documents a demandé plus de 2 Go de mémoire",
+        ),
+        // Ten billion turns: hours, with little memory.
+        (
+            "#let s = 0\n#for i in range(100000) { for j in range(100000) { s += 1 } }\n#s\n",
+            "2",
+            "aucun document n'a été produit depuis 2 s",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        std::fs::write(modeles.join("fiche-2019.typ"), corps).unwrap();
+        let sortie_dir = dir.path().join(format!("sortie-{n}"));
+        let debut = std::time::Instant::now();
+        let o = Command::new(siodoc_bin())
+            .args(["generer", classe.to_str().unwrap(), "-o"])
+            .arg(&sortie_dir)
+            .args(["--formats", "pdf", "--modeles"])
+            .arg(&modeles)
+            .env("SIODOC_DELAI_SANS_DOCUMENT", delai)
+            .output()
+            .unwrap();
+        let e = erreur(&o);
+        assert_eq!(o.status.code(), Some(4), "{e}");
+        assert!(
+            e.contains(&format!(
+                "siodoc : erreur : rendu arrêté : {raison} ; un modèle de --modeles en est sans doute \
+                 la cause (une boucle sur une très grande plage, une récursion sans fin…) : corrigez-le, \
+                 ou relancez sans --modeles pour les modèles fournis. Les documents déjà écrits dans « {} » \
+                 sont complets ; les autres ne sont pas produits.",
+                sortie_dir.display()
+            )),
+            "{e}"
+        );
+        assert!(debut.elapsed() < std::time::Duration::from_secs(60));
+        // No temporary file is left, and what was written is whole.
+        let mut restes = Vec::new();
+        let mut a_voir = vec![sortie_dir.clone()];
+        while let Some(d) = a_voir.pop() {
+            for f in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if f.path().is_dir() {
+                    a_voir.push(f.path());
+                } else if f.file_name().to_string_lossy().ends_with(".tmp") {
+                    restes.push(f.path());
+                } else if f.path().extension().is_some_and(|x| x == "pdf") {
+                    let octets = std::fs::read(f.path()).unwrap();
+                    assert!(octets.windows(5).rev().take(64).any(|w| w == b"%%EOF"));
+                }
+            }
+        }
+        assert!(restes.is_empty(), "{restes:?}");
+    }
+}

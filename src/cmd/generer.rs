@@ -275,7 +275,10 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let barre = super::barre(if pdf { docs.len() as u64 } else { 0 }, "documents");
     let total = docs.len();
     let fait = std::sync::atomic::AtomicUsize::new(0);
+    // Past a memory or time limit that no template needs, the run is stopped (see garde.rs).
+    let garde = crate::garde::Garde::surveiller(&args.sortie, args.modeles.is_some());
     let avancement = |a: Avancement| {
+        garde.progres();
         let n = fait.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(e) = a.erreur {
             barre.suspend(|| eprintln!("ÉCHEC {} : {e}", a.chemin.display()));
@@ -289,6 +292,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     let rendus =
         generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
+    drop(garde);
     crate::allocateur::rendre_apres(0);
     bilan.avertissements.extend(rendus.avertissements);
     bilan.ecrits.extend(rendus.ecrits);

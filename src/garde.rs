@@ -1,0 +1,146 @@
+//! A guard over the rendering of documents: Typst runs templates, and a template (one of
+//! `--modeles` above all) can ask for unbounded memory (`range(400000000)`: 24 GB, then the
+//! kernel kills the process) or loop for hours. Neither can be stopped inside Typst, so a thread
+//! watches the process from outside and, past a limit, stops the run itself with a French
+//! message and a documented exit code, rather than let the machine swap, the kernel kill
+//! siodoc, or the run hang. Documents already written stay complete (each is written
+//! atomically); the temporary file of one being written is removed.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Resident memory past which the rendering is stopped. A class of 10 000 candidates peaks at
+/// about 160 MB; the reading of workbooks has its own limit, in its own process.
+const MEMOIRE_MAX: u64 = 2 << 30;
+
+/// Time without a document finished past which the rendering is stopped (a lot of eight
+/// documents takes well under a second). `SIODOC_DELAI_SANS_DOCUMENT` (seconds) changes it.
+const DELAI_SANS_DOCUMENT: Duration = Duration::from_secs(300);
+
+/// How often the guard looks.
+const PERIODE: Duration = Duration::from_millis(20);
+
+pub struct Garde {
+    /// Milliseconds since `debut` at the last document finished.
+    dernier: Arc<AtomicU64>,
+    debut: Instant,
+    fin: Arc<AtomicBool>,
+    fil: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Garde {
+    /// Starts watching; `sortie` is the output folder (where a temporary file may be left),
+    /// `modeles` says whether the templates are the teacher's (the message then names them).
+    pub fn surveiller(sortie: &Path, modeles: bool) -> Garde {
+        let delai = std::env::var("SIODOC_DELAI_SANS_DOCUMENT")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map_or(DELAI_SANS_DOCUMENT, Duration::from_secs);
+        let debut = Instant::now();
+        let dernier = Arc::new(AtomicU64::new(0));
+        let fin = Arc::new(AtomicBool::new(false));
+        let sortie = sortie.to_path_buf();
+        let fil = {
+            let (dernier, fin) = (dernier.clone(), fin.clone());
+            std::thread::Builder::new()
+                .name("garde".into())
+                .spawn(move || {
+                    while !fin.load(Ordering::Relaxed) {
+                        std::thread::sleep(PERIODE);
+                        if memoire_residente().is_some_and(|m| m > MEMOIRE_MAX) {
+                            arreter(
+                                &sortie,
+                                &format!(
+                                    "la mise en page des documents a demandé plus de {} Go de mémoire",
+                                    MEMOIRE_MAX >> 30
+                                ),
+                                modeles,
+                            );
+                        }
+                        let depuis = debut.elapsed().saturating_sub(Duration::from_millis(
+                            dernier.load(Ordering::Relaxed),
+                        ));
+                        if depuis > delai {
+                            arreter(
+                                &sortie,
+                                &format!(
+                                    "aucun document n'a été produit depuis {} s",
+                                    delai.as_secs()
+                                ),
+                                modeles,
+                            );
+                        }
+                    }
+                })
+                .ok()
+        };
+        Garde {
+            dernier,
+            debut,
+            fin,
+            fil,
+        }
+    }
+
+    /// A document is finished (written or failed): the rendering is moving.
+    pub fn progres(&self) {
+        let ms = u64::try_from(self.debut.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.dernier.store(ms, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Garde {
+    fn drop(&mut self) {
+        self.fin.store(true, Ordering::Relaxed);
+        if let Some(fil) = self.fil.take() {
+            let _ = fil.join();
+        }
+    }
+}
+
+/// Stops the whole run: says why and what to do, removes this run's temporary files, exits
+/// with the code of documents not produced.
+fn arreter(sortie: &Path, raison: &str, modeles: bool) -> ! {
+    let cause = if modeles {
+        "un modèle de --modeles en est sans doute la cause (une boucle sur une très grande plage, \
+         une récursion sans fin…) : corrigez-le, ou relancez sans --modeles pour les modèles fournis"
+    } else {
+        "relancez ; si cela se reproduit, signalez-le avec le classeur"
+    };
+    eprintln!(
+        "siodoc : erreur : rendu arrêté : {raison} ; {cause}. Les documents déjà écrits dans « {} » \
+         sont complets ; les autres ne sont pas produits.",
+        sortie.display()
+    );
+    nettoyer(sortie, 0);
+    std::process::exit(crate::cmd::SORTIE_ECHECS_DOCUMENTS.into());
+}
+
+/// Removes the temporary files this process left under `dossier` (`.<nom>.<pid>.tmp`, see
+/// `siodoc::fichier::ecrire_atomique`), never following links, a few levels deep.
+fn nettoyer(dossier: &Path, profondeur: usize) {
+    let suffixe = format!(".{}.tmp", std::process::id());
+    let Ok(entrees) = std::fs::read_dir(dossier) else {
+        return;
+    };
+    for e in entrees.flatten() {
+        let Ok(genre) = e.file_type() else { continue };
+        let nom = e.file_name().to_string_lossy().into_owned();
+        if genre.is_dir() && profondeur < 8 {
+            nettoyer(&e.path(), profondeur + 1);
+        } else if genre.is_file() && nom.starts_with('.') && nom.ends_with(&suffixe) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The process's resident memory, in bytes, where the system tells it (Linux).
+fn memoire_residente() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf reads a constant of the system; a failure returns -1, refused below.
+    let taille = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages.saturating_mul(u64::try_from(taille).ok().filter(|&t| t > 0)?))
+}
