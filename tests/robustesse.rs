@@ -650,6 +650,24 @@ fn argument_errors_name_the_argument_before_any_work() {
         assert_eq!(erreur(&o), format!("siodoc : erreur : {attendu}"));
         assert!(sortie(&o).is_empty(), "{}", sortie(&o));
     }
+    // A fictive class too large to be read back is refused at once, not written for hours.
+    let o = siodoc(&[
+        "modele",
+        "--session",
+        "2026",
+        "--exemple",
+        "--taille",
+        "100000000",
+        dir.path().join("enorme.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        erreur(&o),
+        "siodoc : erreur : --taille <TAILLE> : « 100000000 » : attendu un nombre de candidats de 1 à \
+         20 000 (au-delà, la feuille Réalisations dépasserait les 200 000 lignes que siodoc lit)\n\
+         Pour l'aide : siodoc --help"
+    );
+    assert!(!dir.path().join("enorme.xlsx").exists());
     let o = siodoc(&["generer", classe, "-o", "/proc/siodoc"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(

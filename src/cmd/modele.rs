@@ -27,8 +27,15 @@ pub struct Args {
     #[arg(long, conflicts_with = "candidats")]
     exemple: bool,
 
-    /// Nombre de candidats de la classe fictive (pour les mesures de performance).
-    #[arg(long, requires = "exemple", default_value_t = 14, hide = true)]
+    /// Nombre de candidats de la classe fictive (pour les mesures de performance), 1 à 20 000 :
+    /// au-delà, sa feuille Réalisations dépasserait les 200 000 lignes que siodoc lit.
+    #[arg(
+        long,
+        requires = "exemple",
+        default_value_t = 14,
+        hide = true,
+        value_parser = taille_de_classe
+    )]
     taille: usize,
 
     /// Remplit la feuille Candidats depuis un export Cyclades « liste simple » (CSV).
@@ -89,4 +96,15 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--taille`: a whole number of candidates, 1 to 20 000.
+fn taille_de_classe(texte: &str) -> Result<usize, String> {
+    match texte.trim().parse::<usize>() {
+        Ok(n) if (1..=20_000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "« {texte} » : attendu un nombre de candidats de 1 à 20 000 (au-delà, la feuille \
+             Réalisations dépasserait les 200 000 lignes que siodoc lit)"
+        )),
+    }
 }
