@@ -51,12 +51,22 @@ enum Commande {
 
 fn main() -> ExitCode {
     allocateur::regler();
-    // A copy of siodoc started to read one workbook in isolation (siodoc::entree::isolement).
-    if let Some((chemin, apparences)) = siodoc::entree::isolement::demande() {
-        let reponse = siodoc::entree::nature(&chemin)
-            .map_err(|e| e.to_string())
-            .and_then(|n| siodoc::classeur::lecture::lire_tableur_direct(&chemin, n, apparences));
-        return siodoc::entree::isolement::repondre(&reponse);
+    // A copy of siodoc started to read a workbook, or open PDFs, in isolation
+    // (siodoc::entree::isolement).
+    use siodoc::entree::isolement::{self, Demande};
+    match isolement::demande() {
+        Some(Demande::Classeur(chemin, apparences)) => {
+            let reponse = siodoc::entree::nature(&chemin)
+                .map_err(|e| e.to_string())
+                .and_then(|n| {
+                    siodoc::classeur::lecture::lire_tableur_direct(&chemin, n, apparences)
+                });
+            return isolement::repondre(&reponse);
+        }
+        Some(Demande::LotPdf(mode)) => {
+            return isolement::repondre_lot(|chemin| siodoc::archive::controler_pdf(chemin, &mode));
+        }
+        None => {}
     }
     if let Ok(executable) = std::env::current_exe() {
         siodoc::entree::isolement::activer(executable);

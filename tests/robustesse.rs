@@ -1069,3 +1069,69 @@ fn a_template_that_eats_memory_or_never_ends_is_stopped_with_code_4() {
         assert!(restes.is_empty(), "{restes:?}");
     }
 }
+
+/// Raw deflate of `n` zero bytes (made through a ZIP entry, whose data is raw deflate).
+fn deflate_de_zeros(n: usize) -> Vec<u8> {
+    let mut tampon = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut tampon);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(6))
+            .large_file(true);
+        z.start_file("zeros", o).unwrap();
+        let bloc = vec![0u8; 1 << 20];
+        for _ in 0..n >> 20 {
+            z.write_all(&bloc).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let mut archive = zip::ZipArchive::new(tampon).unwrap();
+    let mut brut = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_index_raw(0).unwrap(), &mut brut).unwrap();
+    brut
+}
+
+#[test]
+fn a_scan_whose_streams_inflate_to_gigabytes_is_reported_not_followed() {
+    let dir = temp();
+    let (_, dossier_classe) = classe_generee(dir.path());
+    let scans = dir.path().join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    // An object stream of 2.2 GB of zeros in a file of a few megabytes, with no cross-reference
+    // table: a reader that rebuilds the table opens the object stream.
+    let flux = deflate_de_zeros(2200 << 20);
+    let mut pdf = format!(
+        "%PDF-1.7\n1 0 obj\n<</Type/ObjStm/N 1000000/First 10/Length {}/Filter/FlateDecode>>\nstream\n",
+        flux.len()
+    )
+    .into_bytes();
+    pdf.extend_from_slice(&flux);
+    pdf.extend_from_slice(
+        b"\nendstream\nendobj\n2 0 obj\n<</Type/Catalog/Pages 3 0 R>>\nendobj\n3 0 obj\n<</Type/Pages/Kids[4 0 R]/Count 1>>\nendobj\n4 0 obj\n<</Type/Page/Parent 3 0 R/MediaBox[0 0 10 10]>>\nendobj\ntrailer\n<</Root 2 0 R>>\n%%EOF\n",
+    );
+    assert!(pdf.len() < 20 << 20, "{}", pdf.len());
+    let numero = "026000101";
+    std::fs::write(scans.join(format!("{numero}-signe.pdf")), &pdf).unwrap();
+    let debut = std::time::Instant::now();
+    let o = siodoc(&[
+        "archiver",
+        dossier_classe.to_str().unwrap(),
+        "--scans",
+        scans.to_str().unwrap(),
+        "-o",
+        dir.path().join("archive").to_str().unwrap(),
+    ]);
+    let e = erreur(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains(&format!("{numero}-signe.pdf » ne s'ouvre pas comme un PDF (l'ouverture de ce fichier demandait plus de 3,0 Go de mémoire : le fichier est anormal (fabriqué ou endommagé)")),
+        "{e}"
+    );
+    assert!(
+        e.contains("rescannez le document, ou ouvrez-le et enregistrez-le de nouveau en PDF) : archivé tel quel, à vérifier"),
+        "{e}"
+    );
+    assert!(e.contains("Archive « "), "{e}");
+    assert!(debut.elapsed() < std::time::Duration::from_secs(120));
+}

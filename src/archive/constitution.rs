@@ -129,6 +129,23 @@ fn pdf_lisible(octets: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The mode of [`controler_pdf`] when the PDFs are to be sealed.
+const MODE_SCEAU: &str = "sceau";
+
+/// Whether the PDF at `chemin` opens (hayro), and, in `mode` [`MODE_SCEAU`], whether the reader
+/// that seals it (lopdf) loads it. Both readers follow a file's compressed streams without a
+/// bound: a 3 MB PDF can ask them for 4 GB. So [`archiver`] runs this in child processes of
+/// siodoc (`entree::isolement::executer_lot`), never on its own memory.
+pub fn controler_pdf(chemin: &Path, mode: &str) -> Result<(), String> {
+    let octets = crate::entree::lire(chemin, TAILLE_PIECE).map_err(|e| e.to_string())?;
+    pdf_lisible(&octets)?;
+    if mode == MODE_SCEAU {
+        lopdf::Document::load_mem(&octets)
+            .map_err(|e| format!("structure PDF non reconnue ({e})"))?;
+    }
+    Ok(())
+}
+
 fn fichier(
     chemin: &str,
     octets: &[u8],
@@ -234,6 +251,7 @@ fn traiter(
     racine: Option<&Path>,
     sceau: Option<&Sceau>,
     session: u16,
+    controle: Option<&Result<(), String>>,
 ) -> Result<(Vec<u8>, Fichier, Vec<Remarque>), Erreur> {
     if piece.genere && !piece.source.exists() {
         return Err(Erreur::Lecture {
@@ -266,7 +284,11 @@ fn traiter(
     let mut remarques = Vec::new();
     let mut signature = None;
     if type_media(&piece.chemin) == "application/pdf" {
-        match pdf_lisible(&octets) {
+        let controle = match controle {
+            Some(c) => c.clone(),
+            None => Err("fichier non ouvert : il n'est pas un fichier ordinaire".to_string()),
+        };
+        match controle {
             Err(detail) => remarques.push(Remarque::PdfIllisible {
                 fichier: piece.chemin.clone(),
                 detail,
@@ -494,10 +516,32 @@ pub fn archiver(
         let mut zip = zip::ZipWriter::new(fichier);
         let mut fichiers = Vec::with_capacity(pieces.len());
         for lot in pieces.chunks(LOT) {
+            // The lot's PDFs opened first, away from this process's memory (controler_pdf);
+            // only regular files: a link is refused by `traiter` before any reading.
+            let pdfs: Vec<&Path> = lot
+                .iter()
+                .filter(|p| type_media(&p.chemin) == "application/pdf")
+                .filter(|p| std::fs::symlink_metadata(&p.source).is_ok_and(|m| m.is_file()))
+                .map(|p| p.source.as_path())
+                .collect();
+            let mode = if sceau.is_some() { MODE_SCEAU } else { "" };
+            let controles: std::collections::HashMap<&Path, Result<(), String>> = pdfs
+                .iter()
+                .copied()
+                .zip(crate::entree::isolement::executer_lot(
+                    &pdfs,
+                    mode,
+                    |c| controler_pdf(c, mode),
+                    "rescannez le document, ou ouvrez-le et enregistrez-le de nouveau en PDF",
+                ))
+                .collect();
             // Check and sign in parallel: RSA signing dominates a sealed run.
             let traites: Vec<_> = lot
                 .par_iter()
-                .map(|p| traiter(p, racine_reelle.as_deref(), sceau, session))
+                .map(|p| {
+                    let controle = controles.get(p.source.as_path());
+                    traiter(p, racine_reelle.as_deref(), sceau, session, controle)
+                })
                 .collect();
             for t in traites {
                 let (octets, f, r) = t?;

@@ -12,7 +12,7 @@ mod constitution;
 mod controle;
 pub mod pades;
 
-pub use constitution::{Archive, Remarque, Sceau, archiver};
+pub use constitution::{Archive, Remarque, Sceau, archiver, controler_pdf};
 pub use controle::{Controle, Ecart, verifier};
 
 use serde::{Deserialize, Serialize};

@@ -25,6 +25,18 @@ use super::limites;
 pub const VARIABLE: &str = "SIODOC_LECTURE_ISOLEE";
 /// Set beside [`VARIABLE`] when the look of the cells is wanted too.
 pub const VARIABLE_APPARENCES: &str = "SIODOC_LECTURE_APPARENCES";
+/// The environment variable that tells a copy of siodoc to open the PDFs whose paths come on
+/// its standard input, one answer line each (see [`executer_lot`]).
+pub const VARIABLE_LOT_PDF: &str = "SIODOC_PDF_ISOLES";
+
+/// What a child process of siodoc is asked to do.
+pub enum Demande {
+    /// Read one workbook (with the look of its cells or not), answer once.
+    Classeur(PathBuf, bool),
+    /// Open PDFs one after another, their paths on standard input, an answer line each; the
+    /// text is the caller's mode (see [`executer_lot`]).
+    LotPdf(String),
+}
 
 static EXECUTABLE: OnceLock<PathBuf> = OnceLock::new();
 
@@ -33,10 +45,13 @@ pub fn activer(executable: PathBuf) {
     let _ = EXECUTABLE.set(executable);
 }
 
-/// In the child: the file to read, and whether the look of the cells is wanted, when this
-/// process is one. Limits its own memory first.
-pub fn demande() -> Option<(PathBuf, bool)> {
-    let chemin = std::env::var_os(VARIABLE)?;
+/// In the child: what this process is asked to do, when it is one. Limits its own memory first.
+pub fn demande() -> Option<Demande> {
+    let lot = std::env::var_os(VARIABLE_LOT_PDF).is_some();
+    let chemin = std::env::var_os(VARIABLE);
+    if chemin.is_none() && !lot {
+        return None;
+    }
     let limite = libc::rlimit {
         rlim_cur: limites::MEMOIRE_LECTURE,
         rlim_max: limites::MEMOIRE_LECTURE,
@@ -61,10 +76,36 @@ pub fn demande() -> Option<(PathBuf, bool)> {
         });
         eprintln!("{}{lieu}", message.lines().next().unwrap_or("").trim());
     }));
-    Some((
-        PathBuf::from(chemin),
-        std::env::var_os(VARIABLE_APPARENCES).is_some(),
-    ))
+    Some(match chemin {
+        Some(chemin) if !lot => Demande::Classeur(
+            PathBuf::from(chemin),
+            std::env::var_os(VARIABLE_APPARENCES).is_some(),
+        ),
+        _ => Demande::LotPdf(std::env::var(VARIABLE_LOT_PDF).unwrap_or_default()),
+    })
+}
+
+/// In the child of [`executer_lot`]: each path of standard input (NUL-separated bytes) gets
+/// `traiter`'s answer as one JSON line, written at once, so that the parent knows which file
+/// a death stopped at.
+pub fn repondre_lot<T: Serialize>(
+    traiter: impl Fn(&Path) -> Result<T, String>,
+) -> std::process::ExitCode {
+    use std::io::{BufRead, Write};
+    use std::os::unix::ffi::OsStrExt;
+    let entree = std::io::stdin().lock();
+    let mut sortie = std::io::stdout().lock();
+    for chemin in entree.split(0) {
+        let Ok(chemin) = chemin else { break };
+        let reponse = traiter(Path::new(std::ffi::OsStr::from_bytes(&chemin)));
+        let ecrit = serde_json::to_writer(&mut sortie, &reponse).is_ok()
+            && sortie.write_all(b"\n").is_ok()
+            && sortie.flush().is_ok();
+        if !ecrit {
+            return std::process::ExitCode::from(70);
+        }
+    }
+    std::process::ExitCode::SUCCESS
 }
 
 /// In the child: writes the answer on standard output.
@@ -202,4 +243,191 @@ fn echec(quoi: &str, detail: &str) -> String {
             format!(" (détail : {detail})")
         }
     )
+}
+
+/// Opens each of `chemins` with `direct` (a PDF reader: a dependency that a file built to hurt
+/// can make allocate gigabytes or loop) in child processes of siodoc, under the same limits as
+/// the reading of workbooks; one child takes the files one after another, so that a class of
+/// thousands of PDFs costs a few processes, not one each. A file that kills its child, or keeps
+/// it more than [`limites::DUREE_LECTURE`] seconds, fails alone with the reason, followed by
+/// `conseil`; a new child takes the next files. Without [`activer`] (a library user), the files
+/// are opened in this process, panics caught.
+pub fn executer_lot<T: Serialize + DeserializeOwned>(
+    chemins: &[&Path],
+    mode: &str,
+    direct: impl Fn(&Path) -> Result<T, String>,
+    conseil: &str,
+) -> Vec<Result<T, String>> {
+    let Some(executable) = EXECUTABLE.get() else {
+        return chemins
+            .iter()
+            .map(|c| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| direct(c))).unwrap_or_else(
+                    |_| {
+                        Err(format!(
+                            "le lecteur s'est interrompu sur ce fichier ; {conseil}"
+                        ))
+                    },
+                )
+            })
+            .collect();
+    };
+    let mut reponses: Vec<Result<T, String>> = Vec::with_capacity(chemins.len());
+    while reponses.len() < chemins.len() {
+        let reste = &chemins[reponses.len()..];
+        let avant = reponses.len();
+        let arret = lot_dans_un_enfant(executable, reste, mode, &mut reponses);
+        if reponses.len() < chemins.len() {
+            // The file the child was on when it stopped (or the first one, if it never
+            // started: then every file gets the same reason).
+            let raison = match arret {
+                Ok(quoi) => format!("{quoi} ; {conseil}"),
+                Err(e) => e,
+            };
+            reponses.push(Err(raison.clone()));
+            if reponses.len() == avant + 1 && arret_sans_reponse(&raison) {
+                while reponses.len() < chemins.len() {
+                    reponses.push(Err(raison.clone()));
+                }
+            }
+        }
+    }
+    reponses
+}
+
+fn arret_sans_reponse(raison: &str) -> bool {
+    raison.starts_with("impossible de lancer")
+}
+
+/// One child over `chemins`, its answers pushed as they come. `Ok` says why it stopped early
+/// (if it did), `Err` that it could not start.
+fn lot_dans_un_enfant<T: DeserializeOwned>(
+    executable: &Path,
+    chemins: &[&Path],
+    mode: &str,
+    reponses: &mut Vec<Result<T, String>>,
+) -> Result<String, String> {
+    use std::io::{BufRead, Write};
+    use std::os::unix::ffi::OsStrExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let mut enfant = std::process::Command::new(executable)
+        .env(VARIABLE_LOT_PDF, if mode.is_empty() { "-" } else { mode })
+        .env_remove(VARIABLE)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("impossible de lancer la lecture isolée (détail : {e})"))?;
+    let mut entree = enfant.stdin.take();
+    let chemins_octets: Vec<Vec<u8>> = chemins
+        .iter()
+        .map(|c| {
+            std::path::absolute(c)
+                .unwrap_or_else(|_| c.to_path_buf())
+                .as_os_str()
+                .as_bytes()
+                .to_vec()
+        })
+        .collect();
+    // The paths go in from a thread of their own: a full pipe must not block the answers.
+    let ecrivain = std::thread::spawn(move || {
+        if let Some(e) = entree.as_mut() {
+            for c in chemins_octets {
+                if e.write_all(&c).and_then(|()| e.write_all(&[0])).is_err() {
+                    break;
+                }
+            }
+        }
+        drop(entree);
+    });
+    let erreurs = {
+        let flux = enfant.stderr.take();
+        std::thread::spawn(move || {
+            let mut octets = Vec::new();
+            if let Some(f) = flux {
+                let _ = f.take(64 << 10).read_to_end(&mut octets);
+            }
+            octets
+        })
+    };
+    let sortie = enfant.stdout.take();
+    // The guard kills a child that answers nothing for too long.
+    let debut = Instant::now();
+    let derniere = Arc::new(AtomicU64::new(0));
+    let fini = Arc::new(AtomicBool::new(false));
+    let garde = {
+        let (derniere, fini) = (derniere.clone(), fini.clone());
+        std::thread::spawn(move || {
+            loop {
+                match enfant.try_wait() {
+                    Ok(Some(s)) => break Some(s),
+                    Ok(None) => {
+                        let depuis = debut.elapsed().as_millis() as u64
+                            - derniere
+                                .load(Ordering::Relaxed)
+                                .min(debut.elapsed().as_millis() as u64);
+                        if depuis > limites::DUREE_LECTURE * 1000 || fini.load(Ordering::Relaxed) {
+                            let _ = enfant.kill();
+                            let _ = enfant.wait();
+                            break None;
+                        }
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    Err(_) => break None,
+                }
+            }
+        })
+    };
+    let avant = reponses.len();
+    if let Some(f) = sortie {
+        let lecteur = std::io::BufReader::new(f.take(1 << 30));
+        for ligne in lecteur.split(b'\n') {
+            let Ok(ligne) = ligne else { break };
+            let reponse = serde_json::from_slice::<Result<T, String>>(&ligne).unwrap_or_else(|e| {
+                Err(format!(
+                    "réponse de la lecture isolée illisible (détail : {e})"
+                ))
+            });
+            reponses.push(reponse);
+            derniere.store(debut.elapsed().as_millis() as u64, Ordering::Relaxed);
+            if reponses.len() - avant == chemins.len() {
+                break;
+            }
+        }
+    }
+    let complet = reponses.len() - avant == chemins.len();
+    if complet {
+        fini.store(true, Ordering::Relaxed);
+    }
+    let statut = garde.join().unwrap_or(None);
+    let _ = ecrivain.join();
+    let erreurs = String::from_utf8_lossy(&erreurs.join().unwrap_or_default()).into_owned();
+    if complet {
+        return Ok(String::new());
+    }
+    let detail = erreurs
+        .lines()
+        .find(|l| l.contains("memory allocation"))
+        .or_else(|| erreurs.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or("")
+        .trim();
+    let detail: String = detail.chars().take(300).collect();
+    let quoi = match statut {
+        None => format!(
+            "l'ouverture a duré plus de {} s et a été arrêtée : le fichier est anormal (fabriqué ou endommagé)",
+            limites::DUREE_LECTURE
+        ),
+        Some(_) if detail.contains("memory") || detail.contains("capacity") => format!(
+            "l'ouverture de ce fichier demandait plus de {} de mémoire : le fichier est anormal (fabriqué ou endommagé)",
+            super::octets_texte(limites::MEMOIRE_LECTURE)
+        ),
+        Some(_) => "le lecteur s'est interrompu sur ce fichier : le fichier est anormal (fabriqué ou endommagé)"
+            .to_string(),
+    };
+    Ok(if detail.is_empty() {
+        quoi
+    } else {
+        format!("{quoi} (détail : {detail})")
+    })
 }
