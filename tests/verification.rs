@@ -210,6 +210,42 @@ fn an_unknown_number_written_otherwise_in_candidats_is_pointed_at_not_taken() {
 }
 
 #[test]
+fn more_realisations_than_the_tableau_prints_is_an_error_at_the_candidate() {
+    let mut t = t26();
+    let l = t.realisation(C0, 0);
+    // Copies of a row, without its fiche mark, up to the limit: no error.
+    let deja = t.charger().classeur.unwrap().realisations_titrees(C0).len();
+    let modele = t.dupliquer(R, l);
+    t.set(R, modele, "Fiche n°", "");
+    for _ in deja + 1..300 {
+        t.dupliquer(R, modele);
+    }
+    assert!(
+        !t.diagnostics()
+            .iter()
+            .any(|(r, _)| r == "realisations-trop-nombreuses")
+    );
+    t.dupliquer(R, modele);
+    let chargement = t.charger();
+    let d: Vec<_> = chargement
+        .diagnostics
+        .iter()
+        .filter(|d| d.regle == "realisations-trop-nombreuses")
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].position, t.cellule("Candidats", 2, "N° candidat"));
+    assert!(
+        d[0].message.ends_with(
+            " : 301 réalisations ; le tableau de synthèse en imprime au plus 300, les premières dans \
+             l'ordre du classeur : vérifiez les N° candidat de la feuille Réalisations (des lignes \
+             copiées en trop ?)"
+        ),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
 fn coche_inconnue() {
     let mut t = t26();
     let l = t.realisation(C0, 0);

@@ -329,6 +329,11 @@ impl<'a> Preparation<'a> {
         let numero = c.numero.texte.as_str();
         let nv = self.non_valide(numero);
         let realisations = classeur.realisations_titrees(numero);
+        // The tableau holds at most what the form prints (the rule realisations-trop-nombreuses
+        // says so); a fiche's réalisation is found among all.
+        let imprimees = &realisations[..realisations
+            .len()
+            .min(crate::verification::longueurs::REALISATIONS)];
         let referentiel = profil.referentiel.charger();
         let f = match d.genre {
             Genre::TableauSynthese => &profil.tableau_synthese,
@@ -353,10 +358,10 @@ impl<'a> Preparation<'a> {
                 fiche(classeur, profil, c, option, r, texte, k, nv, &meta)
             }
             (_, Referentiel::Sio2019(_)) => {
-                tableau_2019(classeur, profil, c, option, &realisations, nv, &meta)
+                tableau_2019(classeur, profil, c, option, imprimees, nv, &meta)
             }
             (_, Referentiel::Sio2011(_)) => {
-                tableau_2011(classeur, profil, c, option, &realisations, nv, &meta)
+                tableau_2011(classeur, profil, c, option, imprimees, nv, &meta)
             }
         };
         octets(&v)

@@ -22,6 +22,22 @@ pub fn verifier(classeur: &Classeur, referentiel: Referentiel, d: &mut Vec<Diagn
             c.numero.cellule.to_string()
         };
         let qui = format!("{} {} ({n})", c.nom.texte, c.prenom.texte);
+        let max = crate::verification::longueurs::REALISATIONS;
+        if realisations.len() > max {
+            d.push(
+                Diagnostic::erreur(
+                    "realisations-trop-nombreuses",
+                    position.clone(),
+                    format!(
+                        "{qui} : {} réalisations ; le tableau de synthèse en imprime au plus {max}, les \
+                         premières dans l'ordre du classeur : vérifiez les N° candidat de la feuille \
+                         Réalisations (des lignes copiées en trop ?)",
+                        realisations.len()
+                    ),
+                )
+                .pour(n),
+            );
+        }
         match referentiel {
             Referentiel::Sio2011(r) => {
                 for so in &r.situations_obligatoires {

@@ -15,6 +15,10 @@ pub mod longueurs {
     pub const LISTE: usize = 2_000;
     pub const PARAGRAPHE: usize = 3_000;
     pub const DESCRIPTIF: usize = 10_000;
+    /// Réalisations of one candidate on the tableau de synthèse (the official form has about
+    /// thirty lines): beyond, a workbook holds rows copied by mistake, and laying them all out
+    /// would take minutes and gigabytes (60 000 rows: 38 s, 1.9 GB).
+    pub const REALISATIONS: usize = 300;
 }
 
 pub fn verifier(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
