@@ -1113,6 +1113,11 @@ fn a_scan_whose_streams_inflate_to_gigabytes_is_reported_not_followed() {
     assert!(pdf.len() < 20 << 20, "{}", pdf.len());
     let numero = "026000101";
     std::fs::write(scans.join(format!("{numero}-signe.pdf")), &pdf).unwrap();
+    std::fs::write(
+        scans.join(format!("{numero}-tronque.pdf")),
+        b"%PDF-1.4\n1 0 obj\n<<",
+    )
+    .unwrap();
     let debut = std::time::Instant::now();
     let o = siodoc(&[
         "archiver",
@@ -1130,6 +1135,13 @@ fn a_scan_whose_streams_inflate_to_gigabytes_is_reported_not_followed() {
     );
     assert!(
         e.contains("rescannez le document, ou ouvrez-le et enregistrez-le de nouveau en PDF) : archivé tel quel, à vérifier"),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "{numero}-tronque.pdf » ne s'ouvre pas comme un PDF (structure PDF invalide : fichier \
+             tronqué, endommagé, ou qui n'est pas un PDF) : archivé tel quel, à vérifier"
+        )),
         "{e}"
     );
     assert!(e.contains("Archive « "), "{e}");

@@ -121,7 +121,15 @@ fn niveau_pdfa(octets: &[u8]) -> Option<String> {
 }
 
 fn pdf_lisible(octets: &[u8]) -> Result<(), String> {
-    let pdf = hayro_syntax::Pdf::new(octets.to_vec()).map_err(|e| format!("{e:?}"))?;
+    let pdf = hayro_syntax::Pdf::new(octets.to_vec()).map_err(|e| match e {
+        hayro_syntax::LoadPdfError::Decryption(d) => {
+            format!("PDF chiffré, illisible sans son mot de passe ({d:?})")
+        }
+        hayro_syntax::LoadPdfError::Invalid => {
+            "structure PDF invalide : fichier tronqué, endommagé, ou qui n'est pas un PDF"
+                .to_string()
+        }
+    })?;
     if pdf.pages().is_empty() {
         Err("aucune page".into())
     } else {
