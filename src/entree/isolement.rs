@@ -151,17 +151,8 @@ pub fn executer<T: DeserializeOwned>(
         .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("impossible de lancer la lecture isolée (détail : {e})"))?;
-    let lire_tout = |flux: Option<Box<dyn Read + Send>>, max: u64| {
-        std::thread::spawn(move || {
-            let mut octets = Vec::new();
-            if let Some(f) = flux {
-                let _ = f.take(max).read_to_end(&mut octets);
-            }
-            octets
-        })
-    };
     let sortie = enfant.stdout.take();
-    let erreurs = lire_tout(enfant.stderr.take().map(|f| Box::new(f) as _), 64 << 10);
+    let erreurs = lire_en_fond(enfant.stderr.take(), 64 << 10);
     // A guard stops the child when it runs too long, which closes its output too.
     let garde = std::thread::spawn(move || {
         let debut = Instant::now();
@@ -189,14 +180,7 @@ pub fn executer<T: DeserializeOwned>(
     });
     let statut = garde.join().unwrap_or(None);
     let erreurs = String::from_utf8_lossy(&erreurs.join().unwrap_or_default()).into_owned();
-    // The allocator's own line when memory ran out, else the panic hook's one line (a backtrace,
-    // if any, follows them).
-    let detail = erreurs
-        .lines()
-        .find(|l| l.contains("memory allocation"))
-        .or_else(|| erreurs.lines().find(|l| !l.trim().is_empty()))
-        .unwrap_or("")
-        .trim();
+    let detail = detail_de(&erreurs);
     match statut {
         None => Err(format!(
             "la lecture a duré plus de {} s et a été arrêtée : le fichier est anormal (fabriqué ou \
@@ -230,6 +214,32 @@ pub fn executer<T: DeserializeOwned>(
             Err(echec(&quoi, detail))
         }
     }
+}
+
+/// What a child said before it died: the allocator's own line when memory ran out, else the
+/// panic hook's one line (a backtrace, if any, follows them).
+fn detail_de(erreurs: &str) -> &str {
+    erreurs
+        .lines()
+        .find(|l| l.contains("memory allocation"))
+        .or_else(|| erreurs.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or("")
+        .trim()
+}
+
+/// Reads up to `max` bytes of a child's stream on a thread of its own, so that the child never
+/// blocks on a full pipe.
+fn lire_en_fond(
+    flux: Option<impl Read + Send + 'static>,
+    max: u64,
+) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut octets = Vec::new();
+        if let Some(f) = flux {
+            let _ = f.take(max).read_to_end(&mut octets);
+        }
+        octets
+    })
 }
 
 fn echec(quoi: &str, detail: &str) -> String {
@@ -275,28 +285,18 @@ pub fn executer_lot<T: Serialize + DeserializeOwned>(
     let mut reponses: Vec<Result<T, String>> = Vec::with_capacity(chemins.len());
     while reponses.len() < chemins.len() {
         let reste = &chemins[reponses.len()..];
-        let avant = reponses.len();
         let arret = lot_dans_un_enfant(executable, reste, mode, &mut reponses);
-        if reponses.len() < chemins.len() {
-            // The file the child was on when it stopped (or the first one, if it never
-            // started: then every file gets the same reason).
-            let raison = match arret {
-                Ok(quoi) => format!("{quoi} ; {conseil}"),
-                Err(e) => e,
-            };
-            reponses.push(Err(raison.clone()));
-            if reponses.len() == avant + 1 && arret_sans_reponse(&raison) {
-                while reponses.len() < chemins.len() {
-                    reponses.push(Err(raison.clone()));
-                }
-            }
+        if reponses.len() == chemins.len() {
+            break;
+        }
+        match arret {
+            // The file the child was on when it stopped fails alone; a new child goes on.
+            Ok(quoi) => reponses.push(Err(format!("{quoi} ; {conseil}"))),
+            // No child could start: every file left gets the reason.
+            Err(e) => reponses.resize_with(chemins.len(), || Err(e.clone())),
         }
     }
     reponses
-}
-
-fn arret_sans_reponse(raison: &str) -> bool {
-    raison.starts_with("impossible de lancer")
 }
 
 /// One child over `chemins`, its answers pushed as they come. `Ok` says why it stopped early
@@ -341,16 +341,7 @@ fn lot_dans_un_enfant<T: DeserializeOwned>(
         }
         drop(entree);
     });
-    let erreurs = {
-        let flux = enfant.stderr.take();
-        std::thread::spawn(move || {
-            let mut octets = Vec::new();
-            if let Some(f) = flux {
-                let _ = f.take(64 << 10).read_to_end(&mut octets);
-            }
-            octets
-        })
-    };
+    let erreurs = lire_en_fond(enfant.stderr.take(), 64 << 10);
     let sortie = enfant.stdout.take();
     // The guard kills a child that answers nothing for too long.
     let debut = Instant::now();
@@ -406,13 +397,7 @@ fn lot_dans_un_enfant<T: DeserializeOwned>(
     if complet {
         return Ok(String::new());
     }
-    let detail = erreurs
-        .lines()
-        .find(|l| l.contains("memory allocation"))
-        .or_else(|| erreurs.lines().find(|l| !l.trim().is_empty()))
-        .unwrap_or("")
-        .trim();
-    let detail: String = detail.chars().take(300).collect();
+    let detail: String = detail_de(&erreurs).chars().take(300).collect();
     let quoi = match statut {
         None => format!(
             "l'ouverture a duré plus de {} s et a été arrêtée : le fichier est anormal (fabriqué ou endommagé)",
