@@ -14,6 +14,15 @@ fn t26() -> Tables {
     Tables::exemple(2026)
 }
 
+/// The diagnostics of one rule, whole (message included).
+fn de_la_regle(t: &Tables, regle: &str) -> Vec<siodoc::diagnostic::Diagnostic> {
+    t.charger()
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.regle == regle)
+        .collect()
+}
+
 #[test]
 fn example_classes_have_no_diagnostic() {
     for session in [2020, 2024, 2026] {
@@ -183,12 +192,7 @@ fn an_unknown_number_written_otherwise_in_candidats_is_pointed_at_not_taken() {
     let numero = t.get(R, 2, "N° candidat");
     let espace = format!("{} {}", &numero[..3], &numero[3..]);
     let cellule = t.set(R, 2, "N° candidat", &espace);
-    let chargement = t.charger();
-    let d: Vec<_> = chargement
-        .diagnostics
-        .iter()
-        .filter(|d| d.regle == "realisation-candidat-inconnu")
-        .collect();
+    let d = de_la_regle(&t, "realisation-candidat-inconnu");
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].position, cellule);
     let candidats = t.cellule("Candidats", 2, "N° candidat");
@@ -226,12 +230,7 @@ fn more_realisations_than_the_tableau_prints_is_an_error_at_the_candidate() {
             .any(|(r, _)| r == "realisations-trop-nombreuses")
     );
     t.dupliquer(R, modele);
-    let chargement = t.charger();
-    let d: Vec<_> = chargement
-        .diagnostics
-        .iter()
-        .filter(|d| d.regle == "realisations-trop-nombreuses")
-        .collect();
+    let d = de_la_regle(&t, "realisations-trop-nombreuses");
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].position, t.cellule("Candidats", 2, "N° candidat"));
     assert!(

@@ -93,13 +93,10 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
     }
     // Bidirectional embeddings, overrides and isolates are invisible, and Typst obeys them:
     // « \u{202E}web sous Linux » prints « xuniL suos bew ». They come from copy-pasting.
-    let mut sens: Vec<char> = champ
-        .texte
-        .chars()
-        .filter(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-        .collect();
-    sens.sort_unstable();
-    sens.dedup();
+    let sens = distincts(
+        &champ.texte,
+        |c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'),
+    );
     if !sens.is_empty() {
         let liste: Vec<String> = sens
             .iter()
@@ -127,13 +124,7 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
             .pour(candidat),
         );
     }
-    let mut refuses: Vec<char> = champ
-        .texte
-        .chars()
-        .filter(|c| !crate::polices::dessinable(*c))
-        .collect();
-    refuses.sort_unstable();
-    refuses.dedup();
+    let refuses = distincts(&champ.texte, |c| !crate::polices::dessinable(c));
     if !refuses.is_empty() {
         let liste: Vec<String> = refuses
             .iter()
@@ -161,4 +152,12 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
             .pour(candidat),
         );
     }
+}
+
+/// The characters of `texte` that `garder` keeps, each once, in code order.
+fn distincts(texte: &str, garder: impl Fn(char) -> bool) -> Vec<char> {
+    let mut v: Vec<char> = texte.chars().filter(|&c| garder(c)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
