@@ -562,6 +562,20 @@ fn verifier_catches_what_generer_could_not_print() {
             "Intitulé",
             "Serveur \u{202E}web sous Linux\u{202C} et sauvegardes",
         ),
+        t.set(
+            "Fiches",
+            2,
+            "Descriptif",
+            &format!("Empreinte : {} (fin)", "X".repeat(300)),
+        ),
+        // A long address breaks at its slashes: nothing to say.
+        t.set(
+            "Fiches",
+            3,
+            "Descriptif",
+            "https://gitlab.exemple.fr/btssio/promotion2026/martinlea/projetsupervisionreseau/blob/main/\
+             documentation/procedureinstallationcompletedelaplateforme.pdf",
+        ),
     );
     let dir = temp();
     let classe = dir.path().join("classe");
@@ -596,6 +610,28 @@ fn verifier_catches_what_generer_could_not_print() {
         )
     );
     // A zero-width space alone is harmless: it is not reported.
+    let coupures: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("[mot-sans-coupure]"))
+        .collect();
+    assert_eq!(
+        coupures,
+        [
+            format!(
+                "{} : avertissement [mot-sans-coupure] : l'intitulé contient une suite de plus de \
+                 32767 caractères sans espace ni coupure possible (« xxxxxxxxxxxxxxxxxxxx… »), plus longue qu'une \
+                 ligne du document : ce qui dépasse du cadre ne sera pas imprimé ; ajoutez des espaces",
+                cellules.0
+            ),
+            format!(
+                "{} : avertissement [mot-sans-coupure] : le descriptif contient une suite de 300 caractères \
+                 sans espace ni coupure possible (« XXXXXXXXXXXXXXXXXXXX… »), plus longue qu'une ligne du \
+                 document : ce qui dépasse du cadre ne sera pas imprimé ; ajoutez des espaces",
+                cellules.3
+            ),
+        ],
+        "{s}"
+    );
     let cellule_zwsp = format!("{} :", cellules.1);
     assert!(
         !s.lines()

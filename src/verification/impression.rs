@@ -23,30 +23,38 @@ pub mod longueurs {
 
 pub fn verifier(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
     use longueurs::*;
+    // Each text with what it is, its longest length, its candidate, and whether the form
+    // wraps it in lines (the others are shrunk to fit their one line).
     let p = &classeur.parametres;
-    let mut champs: Vec<(&Champ, &str, usize, &str)> = vec![
-        (&p.centre, "le centre de formation", COURT, ""),
-        (&p.academie, "l'académie", COURT, ""),
-        (&p.classe, "la classe", COURT, ""),
-        (&p.formateur, "le formateur ou la formatrice", COURT, ""),
+    let mut champs: Vec<(&Champ, &str, usize, &str, bool)> = vec![
+        (&p.centre, "le centre de formation", COURT, "", false),
+        (&p.academie, "l'académie", COURT, "", false),
+        (&p.classe, "la classe", COURT, "", false),
+        (
+            &p.formateur,
+            "le formateur ou la formatrice",
+            COURT,
+            "",
+            false,
+        ),
     ];
     for c in &classeur.candidats {
         let n = c.numero.texte.as_str();
         champs.extend([
-            (&c.numero, "le N° candidat", 40, n),
-            (&c.nom, "le NOM", NOM, n),
-            (&c.prenom, "le prénom", NOM, n),
-            (&c.portfolio, "l'adresse du portfolio", ADRESSE, n),
+            (&c.numero, "le N° candidat", 40, n, false),
+            (&c.nom, "le NOM", NOM, n, false),
+            (&c.prenom, "le prénom", NOM, n, false),
+            (&c.portfolio, "l'adresse du portfolio", ADRESSE, n, false),
         ]);
     }
     for r in &classeur.realisations {
         let n = r.candidat.texte.as_str();
         champs.extend([
-            (&r.intitule, "l'intitulé", INTITULE, n),
-            (&r.documents, "la liste des documents", LISTE, n),
-            (&r.periode, "la période", COURT, n),
-            (&r.lieu, "le lieu", COURT, n),
-            (&r.organisation, "l'organisation", COURT, n),
+            (&r.intitule, "l'intitulé", INTITULE, n, true),
+            (&r.documents, "la liste des documents", LISTE, n, true),
+            (&r.periode, "la période", COURT, n, false),
+            (&r.lieu, "le lieu", COURT, n, false),
+            (&r.organisation, "l'organisation", COURT, n, false),
         ]);
     }
     for f in &classeur.fiches {
@@ -57,15 +65,60 @@ pub fn verifier(classeur: &Classeur, d: &mut Vec<Diagnostic>) {
                 "les conditions de réalisation",
                 PARAGRAPHE,
                 n,
+                true,
             ),
-            (&f.ressources, "les ressources", PARAGRAPHE, n),
-            (&f.acces, "les modalités d'accès", PARAGRAPHE, n),
-            (&f.descriptif, "le descriptif", DESCRIPTIF, n),
+            (&f.ressources, "les ressources", PARAGRAPHE, n, true),
+            (&f.acces, "les modalités d'accès", PARAGRAPHE, n, true),
+            (&f.descriptif, "le descriptif", DESCRIPTIF, n, true),
         ]);
     }
-    for (champ, quoi, max, candidat) in champs {
+    for (champ, quoi, max, candidat, a_la_ligne) in champs {
         verifier_champ(champ, quoi, max, candidat, d);
+        if a_la_ligne {
+            verifier_coupures(champ, quoi, candidat, d);
+        }
     }
+}
+
+/// Characters in a row that the narrowest wrapped text of the forms holds on one line (a line
+/// of a fiche holds about 85 capitals, one of the tableau's intitulés more): a longer run with
+/// nowhere to break is cut at the frame's edge.
+const SANS_COUPURE_MAX: usize = 80;
+
+/// A run of characters with no place where the line may break (no space, slash or hyphen) and
+/// longer than a line: Typst can only let it overflow the frame, and what overflows is not
+/// printed (300 « X » in a descriptif: 85 printed).
+fn verifier_coupures(champ: &Champ, quoi: &str, candidat: &str, d: &mut Vec<Diagnostic>) {
+    let coupure = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '/' | '-' | '?' | '&' | '\u{2010}'..='\u{2014}' | '\u{200B}'
+            )
+    };
+    let Some(suite) = champ
+        .texte
+        .split(coupure)
+        .max_by_key(|m| m.chars().count())
+        .filter(|m| m.chars().count() > SANS_COUPURE_MAX)
+    else {
+        return;
+    };
+    let debut: String = suite.chars().take(20).collect();
+    let longueur = nombre_lu(suite.chars().count());
+    d.push(
+        Diagnostic::avertissement(
+            "mot-sans-coupure",
+            champ.cellule.to_string(),
+            format!(
+                "{quoi} contient une suite de {} caractères sans espace ni coupure possible (« {debut}… »), \
+                 plus longue qu'une ligne du document : ce qui dépasse du cadre ne sera pas imprimé ; \
+                 ajoutez des espaces",
+                longueur
+            ),
+        )
+        .pour(candidat),
+    );
 }
 
 fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut Vec<Diagnostic>) {
@@ -74,11 +127,7 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
     }
     let longueur = champ.texte.chars().count();
     if longueur > max {
-        let plus = if longueur > crate::entree::limites::LONGUEUR_CELLULE {
-            format!("plus de {}", crate::entree::limites::LONGUEUR_CELLULE)
-        } else {
-            longueur.to_string()
-        };
+        let plus = nombre_lu(longueur);
         d.push(
             Diagnostic::erreur(
                 "texte-trop-long",
@@ -151,6 +200,15 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
             )
             .pour(candidat),
         );
+    }
+}
+
+/// « 1200 », or « plus de 32767 » for a cell the reading cut at its limit.
+fn nombre_lu(n: usize) -> String {
+    if n > crate::entree::limites::LONGUEUR_CELLULE {
+        format!("plus de {}", crate::entree::limites::LONGUEUR_CELLULE)
+    } else {
+        n.to_string()
     }
 }
 
