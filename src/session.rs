@@ -180,6 +180,7 @@ impl ProfilSession {
                     });
                 }
                 patch.appliquer(&mut profil);
+                controler_textes(&profil, chemin, &texte)?;
                 Ok(profil)
             }
             // Unknown year: the file must describe the whole session.
@@ -196,6 +197,7 @@ impl ProfilSession {
                     erreur
                 })?;
                 profil.session = annee;
+                controler_textes(&profil, chemin, &texte)?;
                 Ok(profil)
             }
         }
@@ -311,6 +313,66 @@ fn fusionner(patch: Option<ParOption<Option<String>>>, cible: &mut ParOption<Str
             *cible.get_mut(option) = v.clone();
         }
     }
+}
+
+/// Longest text of a profile printed on a document (an annex label, a title).
+const TEXTE_PROFIL_MAX: usize = 300;
+
+/// The texts a teacher's profile puts on every document are checked as the workbook's are
+/// (`verification::impression`): a length the header can hold, characters the fonts draw, no
+/// invisible character that reverses the text after it.
+fn controler_textes(profil: &ProfilSession, chemin: &Path, texte: &str) -> Result<(), Erreur> {
+    let mut champs: Vec<(String, &str)> = Vec::new();
+    for (cle, f) in profil.formulaires() {
+        champs.push((format!("{cle}.epreuve"), &f.epreuve));
+        champs.push((format!("{cle}.titre"), &f.titre));
+        for option in OptionSio::TOUTES {
+            champs.push((format!("{cle}.intitule.{option}"), f.intitule.get(option)));
+            champs.push((format!("{cle}.annexe.{option}"), f.annexe.get(option)));
+            if let Some(feuille) = &f.feuille {
+                champs.push((format!("{cle}.feuille.{option}"), feuille.get(option)));
+            }
+        }
+    }
+    for (cle, valeur) in champs {
+        let n = valeur.chars().count();
+        let probleme = if n > TEXTE_PROFIL_MAX {
+            Some(format!(
+                "le texte compte {n} caractères ; un document en imprime au plus {TEXTE_PROFIL_MAX} : raccourcissez-le"
+            ))
+        } else if let Some(c) = valeur
+            .chars()
+            .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        {
+            Some(format!(
+                "le texte contient un caractère invisible de direction d'écriture (U+{:04X}) : les documents \
+                 imprimeraient à l'envers ce qui suit ; retirez-le",
+                c as u32
+            ))
+        } else {
+            valeur.chars().find(|c| !crate::polices::dessinable(*c)).map(|c| {
+                format!(
+                    "le texte contient un caractère que les polices des documents ne savent pas dessiner \
+                     (U+{:04X}) ; retirez-le ou remplacez-le par du texte",
+                    c as u32
+                )
+            })
+        };
+        if let Some(message) = probleme {
+            // The value as written in the file, where it can be found (a long one by its start).
+            let debut: String = valeur.chars().take(40).collect();
+            let position = texte
+                .find(&debut)
+                .filter(|_| !debut.is_empty())
+                .map(|o| ligne_colonne(texte, o));
+            return Err(Erreur::Profil {
+                chemin: chemin.to_path_buf(),
+                position,
+                message: format!("« {cle} » : {message}"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Line and column (1-based) of a byte offset.

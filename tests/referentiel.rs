@@ -652,3 +652,33 @@ fn profile_cannot_change_the_referentiel_of_a_known_session() {
         )
     );
 }
+
+#[test]
+fn profile_texts_are_checked_like_the_workbook_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let chemin = dir.path().join("p.toml");
+    for (contenu, attendu) in [
+        (
+            "[tableau_synthese.annexe]\nSISR = \"ANNEXE \u{202E}VI-1\"\n".to_string(),
+            "ligne 2, colonne 9 : « tableau_synthese.annexe.SISR » : le texte contient un caractère \
+             invisible de direction d'écriture (U+202E) : les documents imprimeraient à l'envers ce qui \
+             suit ; retirez-le",
+        ),
+        (
+            "[fiche_descriptive]\ntitre = \"Fiche 😀\"\n".to_string(),
+            "ligne 2, colonne 10 : « fiche_descriptive.titre » : le texte contient un caractère que les \
+             polices des documents ne savent pas dessiner (U+1F600) ; retirez-le ou remplacez-le par du texte",
+        ),
+        (
+            format!("[grille]\ntitre = \"{}\"\n", "T".repeat(400)),
+            "ligne 2, colonne 10 : « grille.titre » : le texte compte 400 caractères ; un document en \
+             imprime au plus 300 : raccourcissez-le",
+        ),
+    ] {
+        std::fs::write(&chemin, contenu).unwrap();
+        let e = ProfilSession::resoudre(Some(2026), Some(&chemin), 2000)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, format!("profil « {} », {attendu}", chemin.display()));
+    }
+}
