@@ -117,6 +117,12 @@ fn dessinable_calcule(c: char) -> bool {
         || (!c.is_control() && faces().iter().any(|f| f.glyph_index(c).is_some()))
 }
 
+/// Bidirectional embeddings, overrides and isolates: invisible, and obeyed by Typst, which
+/// prints the text after them in the order they force (« \u{202E}web » prints « bew »).
+pub fn force_le_sens(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Line breaks, tabs and invisible formatting characters: printed though no font draws them.
 fn dessinable_sans_police(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t')

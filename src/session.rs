@@ -340,10 +340,7 @@ fn controler_textes(profil: &ProfilSession, chemin: &Path, texte: &str) -> Resul
             Some(format!(
                 "le texte compte {n} caractères ; un document en imprime au plus {TEXTE_PROFIL_MAX} : raccourcissez-le"
             ))
-        } else if let Some(c) = valeur
-            .chars()
-            .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-        {
+        } else if let Some(c) = valeur.chars().find(|&c| crate::polices::force_le_sens(c)) {
             Some(format!(
                 "le texte contient un caractère invisible de direction d'écriture (U+{:04X}) : les documents \
                  imprimeraient à l'envers ce qui suit ; retirez-le",

@@ -140,12 +140,8 @@ fn verifier_champ(champ: &Champ, quoi: &str, max: usize, candidat: &str, d: &mut
             .pour(candidat),
         );
     }
-    // Bidirectional embeddings, overrides and isolates are invisible, and Typst obeys them:
-    // « \u{202E}web sous Linux » prints « xuniL suos bew ». They come from copy-pasting.
-    let sens = distincts(
-        &champ.texte,
-        |c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'),
-    );
+    // Invisible, they come from copy-pasting, and reverse what follows them in print.
+    let sens = distincts(&champ.texte, crate::polices::force_le_sens);
     if !sens.is_empty() {
         let liste: Vec<String> = sens
             .iter()
