@@ -406,6 +406,30 @@ fn custom_naming_pattern() {
     );
     assert!(sortie.join("BTS SIO 26/MARTIN-fiche-2.pdf").is_file());
     assert!(sortie.join("BTS SIO 26/synthese-classe.pdf").is_file());
+    // One name for every candidate: numbered -2, -3… in class order, none lost.
+    let meme = dir.path().join("meme");
+    let o = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &meme,
+        &[
+            "--nommage",
+            "{{classe}}/x-{{document}}",
+            "--formats",
+            "xlsx",
+        ],
+    );
+    assert!(o.status.success());
+    let mut noms: Vec<String> = std::fs::read_dir(meme.join("BTS SIO 26"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("x-tableau-de-synthese"))
+        .collect();
+    noms.sort();
+    let mut attendus: Vec<String> = std::iter::once("x-tableau-de-synthese.xlsx".to_string())
+        .chain((2..=14).map(|n| format!("x-tableau-de-synthese-{n}.xlsx")))
+        .collect();
+    attendus.sort();
+    assert_eq!(noms, attendus);
     let o = generer(
         &racine().join("samples/classe-2026.xlsx"),
         &sortie,
