@@ -354,10 +354,8 @@ fn lot_dans_un_enfant<T: DeserializeOwned>(
                 match enfant.try_wait() {
                     Ok(Some(s)) => break Some(s),
                     Ok(None) => {
-                        let depuis = debut.elapsed().as_millis() as u64
-                            - derniere
-                                .load(Ordering::Relaxed)
-                                .min(debut.elapsed().as_millis() as u64);
+                        let maintenant = debut.elapsed().as_millis() as u64;
+                        let depuis = maintenant.saturating_sub(derniere.load(Ordering::Relaxed));
                         if depuis > limites::DUREE_LECTURE * 1000 || fini.load(Ordering::Relaxed) {
                             let _ = enfant.kill();
                             let _ = enfant.wait();
