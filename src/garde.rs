@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 const MEMOIRE_MAX: u64 = 2 << 30;
 
 /// Time without a document finished past which the rendering is stopped (a lot of eight
-/// documents takes well under a second). `SIODOC_DELAI_SANS_DOCUMENT` (seconds) changes it.
+/// documents takes well under a second). `SIODOC_DELAI_SANS_DOCUMENT` (seconds) changes it, 0
+/// lifts it.
 const DELAI_SANS_DOCUMENT: Duration = Duration::from_secs(300);
 
 /// How often the guard looks.
@@ -34,10 +35,15 @@ impl Garde {
     /// Starts watching; `sortie` is the output folder (where a temporary file may be left),
     /// `modeles` says whether the templates are the teacher's (the message then names them).
     pub fn surveiller(sortie: &Path, modeles: bool) -> Garde {
-        let delai = std::env::var("SIODOC_DELAI_SANS_DOCUMENT")
+        // 0: no time limit (a very slow machine, a template known to be long).
+        let delai = match std::env::var("SIODOC_DELAI_SANS_DOCUMENT")
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
-            .map_or(DELAI_SANS_DOCUMENT, Duration::from_secs);
+        {
+            Some(0) => None,
+            Some(s) => Some(Duration::from_secs(s)),
+            None => Some(DELAI_SANS_DOCUMENT),
+        };
         let debut = Instant::now();
         let dernier = Arc::new(AtomicU64::new(0));
         let fin = Arc::new(AtomicBool::new(false));
@@ -62,7 +68,7 @@ impl Garde {
                         let depuis = debut.elapsed().saturating_sub(Duration::from_millis(
                             dernier.load(Ordering::Relaxed),
                         ));
-                        if depuis > delai {
+                        if let Some(delai) = delai.filter(|d| depuis > *d) {
                             arreter(
                                 &sortie,
                                 &format!(
