@@ -47,7 +47,7 @@ pub fn ecrire_atomique_avec<T>(
             },
         });
     }
-    let temporaire = dossier.join(format!(".{nom}.{}.tmp", std::process::id()));
+    let temporaire = dossier.join(nom_temporaire(&nom));
     // `create_new`: never through a link or over a file left there by someone else.
     let creer = || {
         std::fs::OpenOptions::new()
@@ -79,6 +79,32 @@ pub fn ecrire_atomique_avec<T>(
         let _ = std::fs::remove_file(&temporaire);
     }
     resultat
+}
+
+/// The temporary file `ecrire_atomique` writes `nom` into, beside it: hidden, and marked with
+/// this process's id so that two runs never share one.
+fn nom_temporaire(nom: &str) -> String {
+    format!(".{nom}.{}.tmp", std::process::id())
+}
+
+/// Removes the temporary files this process left under `dossier` (a run stopped while a file
+/// was being written), a few levels deep, never following links.
+pub fn retirer_temporaires(dossier: &std::path::Path) {
+    fn retirer(dossier: &std::path::Path, suffixe: &str, profondeur: usize) {
+        let Ok(entrees) = std::fs::read_dir(dossier) else {
+            return;
+        };
+        for e in entrees.flatten() {
+            let Ok(genre) = e.file_type() else { continue };
+            let nom = e.file_name().to_string_lossy().into_owned();
+            if genre.is_dir() && profondeur < 8 {
+                retirer(&e.path(), suffixe, profondeur + 1);
+            } else if genre.is_file() && nom.starts_with('.') && nom.ends_with(suffixe) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    retirer(dossier, &nom_temporaire(""), 0);
 }
 
 /// Checks, before any work, that `chemin` (given as `argument`) is a folder siodoc can write

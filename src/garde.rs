@@ -120,33 +120,20 @@ fn arreter(sortie: &Path, raison: &str, modeles: bool) -> ! {
          sont complets ; les autres ne sont pas produits.",
         sortie.display()
     );
-    nettoyer(sortie, 0);
+    siodoc::fichier::retirer_temporaires(sortie);
     std::process::exit(crate::cmd::SORTIE_ECHECS_DOCUMENTS.into());
-}
-
-/// Removes the temporary files this process left under `dossier` (`.<nom>.<pid>.tmp`, see
-/// `siodoc::fichier::ecrire_atomique`), never following links, a few levels deep.
-fn nettoyer(dossier: &Path, profondeur: usize) {
-    let suffixe = format!(".{}.tmp", std::process::id());
-    let Ok(entrees) = std::fs::read_dir(dossier) else {
-        return;
-    };
-    for e in entrees.flatten() {
-        let Ok(genre) = e.file_type() else { continue };
-        let nom = e.file_name().to_string_lossy().into_owned();
-        if genre.is_dir() && profondeur < 8 {
-            nettoyer(&e.path(), profondeur + 1);
-        } else if genre.is_file() && nom.starts_with('.') && nom.ends_with(&suffixe) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// The process's resident memory, in bytes, where the system tells it (Linux).
 fn memoire_residente() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    static TAILLE_PAGE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     // SAFETY: sysconf reads a constant of the system; a failure returns -1, refused below.
-    let taille = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages.saturating_mul(u64::try_from(taille).ok().filter(|&t| t > 0)?))
+    let taille = *TAILLE_PAGE.get_or_init(|| {
+        u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+            .ok()
+            .filter(|&t| t > 0)
+    });
+    Some(pages.saturating_mul(taille?))
 }
