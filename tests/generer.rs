@@ -541,7 +541,14 @@ fn exported_sources_hold_everything_typst_needs() {
     for f in ["main.typ", "commun.typ", "data.json"] {
         assert!(doc.join(f).is_file(), "{f}");
     }
-    assert!(sources.join("fonts/LiberationSans-Regular.ttf").is_file());
+    // The font files are the originals: only the copy embedded in the PDFs has its hinting
+    // dropped (polices::sans_hinting).
+    for (nom, octets) in siodoc::polices::POLICES {
+        assert!(
+            std::fs::read(sources.join("fonts").join(nom)).unwrap() == octets,
+            "{nom}"
+        );
+    }
     let donnees: serde_json::Value =
         serde_json::from_slice(&std::fs::read(doc.join("data.json")).unwrap()).unwrap();
     assert_eq!(donnees["candidat"]["nom_prenom"], "MARTIN Léa");

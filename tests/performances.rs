@@ -73,6 +73,52 @@ fn shared_heads_and_notes_stay_extractable_text_in_pdf_a() {
     }
 }
 
+/// The tables of the TrueType fonts embedded in `pdf`, by font.
+fn tables_des_polices(pdf: &Path) -> Vec<Vec<String>> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut polices = Vec::new();
+    for objet in doc.objects.values() {
+        let Ok(descripteur) = objet.as_dict() else {
+            continue;
+        };
+        let Ok(reference) = descripteur.get(b"FontFile2").and_then(|f| f.as_reference()) else {
+            continue;
+        };
+        let flux = doc.get_object(reference).unwrap().as_stream().unwrap();
+        let octets = flux.decompressed_content().unwrap();
+        let n = u16::from_be_bytes([octets[4], octets[5]]) as usize;
+        polices.push(
+            (0..n)
+                .map(|i| String::from_utf8_lossy(&octets[12 + 16 * i..16 + 16 * i]).into_owned())
+                .collect(),
+        );
+    }
+    polices
+}
+
+#[test]
+fn embedded_fonts_carry_no_hinting() {
+    let dir = commun::temp();
+    let sortie = dir.path().join("s");
+    let o = generer(
+        &racine().join("samples/classe-2026.xlsx"),
+        &sortie,
+        &["--formats", "pdf"],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let candidat = dossier_candidat(&sortie, Some("BTS SIO 26"), "MARTIN_");
+    for doc in ["tableau-de-synthese.pdf", "fiche-1.pdf"] {
+        let polices = tables_des_polices(&candidat.join(doc));
+        assert!(polices.len() >= 3, "{doc} : {polices:?}");
+        for tables in &polices {
+            assert!(tables.iter().any(|t| t == "glyf"), "{doc} : {tables:?}");
+            for hinting in ["fpgm", "prep", "cvt "] {
+                assert!(!tables.iter().any(|t| t == hinting), "{doc} : {tables:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn data_made_lot_by_lot_equal_data_made_at_once() {
     for session in [2020, 2026] {

@@ -3,7 +3,7 @@
 //! virtual file `/data.json`. Modelled on typst-cli's `world.rs`, without any file system access.
 
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration, Label, Selector, Smart};
@@ -72,11 +72,30 @@ impl std::fmt::Display for ErreurRendu {
     }
 }
 
+/// The embedded fonts as Typst sees them, without their hinting (`polices::sans_hinting`).
+struct Polices {
+    book: LazyHash<FontBook>,
+    faces: Vec<Font>,
+}
+
+impl Polices {
+    fn charger() -> Polices {
+        let faces: Vec<Font> = POLICES
+            .iter()
+            .flat_map(|(_, octets)| match crate::polices::sans_hinting(octets) {
+                Some(nue) => Font::iter(Bytes::new(nue)),
+                None => Font::iter(Bytes::new(*octets)),
+            })
+            .collect();
+        let book = LazyHash::new(FontBook::from_infos(faces.iter().map(|f| f.info().clone())));
+        Polices { book, faces }
+    }
+}
+
 /// Fonts, library and templates, shared by all threads.
 pub struct Moteur {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    polices: Vec<Font>,
+    polices: Arc<OnceLock<Polices>>,
     sources: Vec<(FileId, String, Source)>,
 }
 
@@ -124,11 +143,13 @@ impl Moteur {
     }
 
     fn avec_modeles(modeles: Vec<(String, String)>) -> Moteur {
-        let polices: Vec<Font> = POLICES
-            .iter()
-            .flat_map(|(_, octets)| Font::iter(Bytes::new(*octets)))
-            .collect();
-        let book = FontBook::from_infos(polices.iter().map(|f| f.info().clone()));
+        // Made in the background: reading the class, which comes next, leaves the cores idle
+        // for longer than the 10 ms this takes; the first document waits for it if need be.
+        let polices = Arc::new(OnceLock::new());
+        let en_fond = Arc::clone(&polices);
+        rayon::spawn(move || {
+            en_fond.get_or_init(Polices::charger);
+        });
         let sources = modeles
             .into_iter()
             .map(|(nom, texte)| {
@@ -138,10 +159,13 @@ impl Moteur {
             .collect();
         Moteur {
             library: LazyHash::new(Library::builder().build()),
-            book: LazyHash::new(book),
             polices,
             sources,
         }
+    }
+
+    fn polices(&self) -> &Polices {
+        self.polices.get_or_init(Polices::charger)
     }
 
     /// The template texts, for `siodoc modeles exporter` and `--exporter-sources`.
@@ -393,7 +417,7 @@ impl World for Monde<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.moteur.book
+        &self.moteur.polices().book
     }
 
     fn main(&self) -> FileId {
@@ -419,7 +443,7 @@ impl World for Monde<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.moteur.polices.get(index).cloned()
+        self.moteur.polices().faces.get(index).cloned()
     }
 
     fn today(&self, _: Option<Duration>) -> Option<Datetime> {
