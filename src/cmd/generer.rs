@@ -289,7 +289,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     };
     let a_rendre: &[formulaires::Document] = if pdf { &docs } else { &[] };
     crate::allocateur::rendre_apres(crate::allocateur::DELAI_PENDANT_LE_RENDU);
-    let rendus =
+    let mut rendus =
         generation::generer(&moteur, a_rendre, &donnees, &opts, &avancement).map_err(invalide)?;
     barre.finish_and_clear();
     drop(garde);
@@ -298,7 +298,8 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     bilan.ecrits.extend(rendus.ecrits);
     bilan.echecs.extend(rendus.echecs);
     if pdf {
-        match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso) {
+        let prelus = std::mem::take(&mut rendus.prelus);
+        match generation::ecrire_impression(&docs, &opts, &bilan.ecrits, args.recto_verso, prelus) {
             Ok(faits) => {
                 for (chemin, n) in faits {
                     eprintln!("Impression : {} ({n} documents)", chemin.display());
