@@ -815,23 +815,22 @@ mod tests {
         };
         let sans = imprimer(Prelus::default());
 
-        // Every part read ahead, as if another worker were still rendering.
+        // What a waiting worker reads while `actifs` workers still render.
         let chemins = chemins(&docs, &opts, "pdf").unwrap();
         let ecrits: Vec<AtomicBool> = docs.iter().map(|_| AtomicBool::new(true)).collect();
-        let attente = Attente {
-            ordre: (0..docs.len()).collect(),
-            suivant: AtomicUsize::new(0),
-            lus: Mutex::new(HashMap::new()),
+        let lire_d_avance = |actifs: usize| {
+            let attente = Attente {
+                ordre: (0..docs.len()).collect(),
+                suivant: AtomicUsize::new(0),
+                lus: Mutex::new(HashMap::new()),
+            };
+            let actifs = AtomicUsize::new(actifs);
+            lire_en_attendant(&docs, &chemins, &opts, &ecrits, &actifs, &attente);
+            attente.lus.into_inner().unwrap()
         };
-        lire_en_attendant(
-            &docs,
-            &chemins,
-            &opts,
-            &ecrits,
-            &AtomicUsize::new(1),
-            &attente,
-        );
-        let lus = attente.lus.into_inner().unwrap();
+
+        // Every part read ahead, as if another worker were still rendering.
+        let lus = lire_d_avance(1);
         let attendus = docs.iter().filter(|d| imprime(d.genre)).count();
         assert_eq!(lus.len(), attendus);
         assert!(attendus >= 3);
@@ -839,21 +838,7 @@ mod tests {
             imprimer(Prelus(lus)) == sans,
             "fichiers d'impression différents"
         );
-
         // Nothing is read once no worker renders any more.
-        let attente = Attente {
-            ordre: (0..docs.len()).collect(),
-            suivant: AtomicUsize::new(0),
-            lus: Mutex::new(HashMap::new()),
-        };
-        lire_en_attendant(
-            &docs,
-            &chemins,
-            &opts,
-            &ecrits,
-            &AtomicUsize::new(0),
-            &attente,
-        );
-        assert!(attente.lus.into_inner().unwrap().is_empty());
+        assert!(lire_d_avance(0).is_empty());
     }
 }
