@@ -1,7 +1,7 @@
 //! What the performance work must not change (issue 12): the parts every candidate shares,
-//! now laid out once per lot, are still text in the PDF (set in fonts without hinting), the files still claim PDF/A-2b, the
-//! data made lot by lot are the data made all at once, and the workbook's index finds what a
-//! search in sheet order finds.
+//! now laid out once per lot, are still text in the PDF, set in fonts without hinting; the
+//! files still claim PDF/A-2b; the data made lot by lot are the data made all at once; and the
+//! workbook's index finds what a search in sheet order finds.
 
 mod commun;
 
