@@ -52,7 +52,7 @@ impl std::fmt::Debug for Prelus {
     }
 }
 
-/// At most this many parts are read ahead (about 50 kB each in memory).
+/// At most this many parts are read ahead: they are held until their print file is merged.
 const PRELUS_MAX: usize = 256;
 
 /// The print files: name, title, and the documents each one takes.
