@@ -637,4 +637,32 @@ fn teacher_templates_override_and_a_broken_one_fails_alone() {
     assert!(erreurs.contains("ÉCHEC BTS SIO 26/MARTIN_Léa_026000101/fiche-1.pdf : mise en page impossible : modèle fiche-2019.typ, ligne"), "{erreurs}");
     assert!(erreurs.contains("28 document(s) en échec"), "{erreurs}");
     assert_eq!(pdfs(&sortie).len(), 14 + 1);
+
+    // The folder's own commun.typ, from an older siodoc, without what the embedded tableau
+    // now calls: the message says where the fault is and what to do.
+    let ancien = dir.path().join("ancien");
+    std::fs::create_dir(&ancien).unwrap();
+    std::fs::write(
+        ancien.join("commun.typ"),
+        include_str!("../templates/commun.typ").replace("#let verticales(", "#let autre("),
+    )
+    .unwrap();
+    let sortie = dir.path().join("c");
+    let o = generer(
+        &classeur,
+        &sortie,
+        &["--modeles", ancien.to_str().unwrap(), "--formats", "pdf"],
+    );
+    assert_eq!(o.status.code(), Some(4));
+    let erreurs = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        erreurs.contains(
+            "tableau-de-synthese.pdf : mise en page impossible : modèle tableau-2019.typ, ligne"
+        ) && erreurs.contains(
+            "ce modèle est celui de siodoc, mais commun.typ vient de --modeles, sans doute d'une \
+             version antérieure : réécrivez les modèles avec siodoc modeles exporter"
+        ),
+        "{erreurs}"
+    );
+    assert!(erreurs.contains("14 document(s) en échec"), "{erreurs}");
 }

@@ -97,6 +97,8 @@ pub struct Moteur {
     library: LazyHash<Library>,
     polices: Arc<OnceLock<Polices>>,
     sources: Vec<(FileId, String, Source)>,
+    /// The templates read from the teacher's `--modeles` folder (the others are embedded).
+    du_dossier: Vec<String>,
 }
 
 impl Moteur {
@@ -114,11 +116,13 @@ impl Moteur {
     pub fn depuis_dossier(dossier: &Path) -> Result<Moteur, crate::Erreur> {
         crate::fichier::dossier_existant(dossier, "--modeles")?;
         let mut modeles = Vec::new();
+        let mut du_dossier = Vec::new();
         let mut trouves = 0;
         for (nom, embarque) in MODELES {
             let chemin = dossier.join(nom);
             let texte = if chemin.exists() {
                 trouves += 1;
+                du_dossier.push(nom.to_string());
                 let octets = crate::entree::lire(&chemin, 4 << 20)?;
                 String::from_utf8(octets).map_err(|_| crate::Erreur::Lecture {
                     chemin: chemin.clone(),
@@ -139,7 +143,10 @@ impl Moteur {
                 ),
             });
         }
-        Ok(Moteur::avec_modeles(modeles))
+        Ok(Moteur {
+            du_dossier,
+            ..Moteur::avec_modeles(modeles)
+        })
     }
 
     fn avec_modeles(modeles: Vec<(String, String)>) -> Moteur {
@@ -161,6 +168,7 @@ impl Moteur {
             library: LazyHash::new(Library::builder().build()),
             polices,
             sources,
+            du_dossier: Vec::new(),
         }
     }
 
@@ -339,17 +347,29 @@ impl Moteur {
             };
             let (_, nom, source) = self.sources.iter().find(|(i, _, _)| *i == fid)?;
             let ligne = source.text()[..plage.start].matches('\n').count() + 1;
-            Some(format!("modèle {nom}, ligne {ligne} : "))
+            Some((nom.as_str(), format!("modèle {nom}, ligne {ligne} : ")))
         })();
+        // An embedded template calling what the teacher's older commun.typ does not define.
+        let commun_ancien = lieu.as_ref().is_some_and(|(nom, _)| {
+            self.du_dossier.iter().any(|n| n == "commun.typ")
+                && !self.du_dossier.iter().any(|n| n == nom)
+                && d.message.starts_with("unknown variable")
+        });
         // Typst speaks English: its words stay inside the parenthesised detail.
         let mut detail = d.message.to_string();
         for h in &d.hints {
             detail.push_str(&format!(" ; indice : {}", h.v));
         }
+        let conseil = if commun_ancien {
+            "ce modèle est celui de siodoc, mais commun.typ vient de --modeles, sans doute d'une \
+             version antérieure : réécrivez les modèles avec siodoc modeles exporter et reportez-y \
+             vos changements, ou retirez commun.typ du dossier"
+        } else {
+            "le modèle Typst ne peut pas être mis en page ; corrigez-le ou revenez au modèle fourni"
+        };
         format!(
-            "{}le modèle Typst ne peut pas être mis en page ; corrigez-le ou revenez au modèle fourni \
-             (détail : {detail})",
-            lieu.unwrap_or_default()
+            "{}{conseil} (détail : {detail})",
+            lieu.map(|(_, l)| l).unwrap_or_default()
         )
     }
 }
