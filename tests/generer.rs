@@ -610,12 +610,17 @@ fn teacher_templates_override_and_a_broken_one_fails_alone() {
     )
     .unwrap();
     let classeur = racine().join("samples/classe-2026.xlsx");
-    let sortie = dir.path().join("a");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &["--modeles", modeles.to_str().unwrap(), "--formats", "pdf"],
-    );
+    // The sample class generated into `dir/<nom>` with the templates of `dossier`.
+    let avec_modeles = |dossier: &Path, nom: &str| {
+        let sortie = dir.path().join(nom);
+        let o = generer(
+            &classeur,
+            &sortie,
+            &["--modeles", dossier.to_str().unwrap(), "--formats", "pdf"],
+        );
+        (sortie, o)
+    };
+    let (sortie, o) = avec_modeles(&modeles, "a");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let t = texte(&dossier_candidat(&sortie, "BTS SIO 26", "MARTIN_").join("fiche-1.pdf"));
     assert!(
@@ -626,12 +631,7 @@ fn teacher_templates_override_and_a_broken_one_fails_alone() {
     // A broken one: every fiche fails with the template's line, the other documents are made.
     let casse = fiche.replacen("#table(", "#table((", 1);
     std::fs::write(&chemin, casse).unwrap();
-    let sortie = dir.path().join("b");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &["--modeles", modeles.to_str().unwrap(), "--formats", "pdf"],
-    );
+    let (sortie, o) = avec_modeles(&modeles, "b");
     assert_eq!(o.status.code(), Some(4));
     let erreurs = String::from_utf8_lossy(&o.stderr);
     assert!(erreurs.contains("ÉCHEC BTS SIO 26/MARTIN_Léa_026000101/fiche-1.pdf : mise en page impossible : modèle fiche-2019.typ, ligne"), "{erreurs}");
@@ -647,12 +647,7 @@ fn teacher_templates_override_and_a_broken_one_fails_alone() {
         include_str!("../templates/commun.typ").replace("#let verticales(", "#let autre("),
     )
     .unwrap();
-    let sortie = dir.path().join("c");
-    let o = generer(
-        &classeur,
-        &sortie,
-        &["--modeles", ancien.to_str().unwrap(), "--formats", "pdf"],
-    );
+    let (_, o) = avec_modeles(&ancien, "c");
     assert_eq!(o.status.code(), Some(4));
     let erreurs = String::from_utf8_lossy(&o.stderr);
     assert!(
