@@ -198,7 +198,7 @@ pub fn executer<T: DeserializeOwned>(
             use std::os::unix::process::ExitStatusExt;
             let quoi = match s.signal() {
                 Some(libc::SIGABRT) | Some(libc::SIGKILL) | Some(libc::SIGSEGV) | None
-                    if detail.contains("memory") || detail.contains("capacity") =>
+                    if memoire_epuisee(detail) =>
                 {
                     format!(
                         "la lecture de ce fichier demandait plus de {} de mémoire",
@@ -227,6 +227,22 @@ fn detail_de(erreurs: &str) -> &str {
         .trim()
 }
 
+/// Whether a child's last words say it ran out of memory (the allocator's message, or a
+/// collection refused its capacity).
+fn memoire_epuisee(detail: &str) -> bool {
+    detail.contains("memory") || detail.contains("capacity")
+}
+
+/// `texte`, followed by the child's last words when it said any (300 characters at most).
+fn avec_detail(texte: String, detail: &str) -> String {
+    let detail: String = detail.chars().take(300).collect();
+    if detail.is_empty() {
+        texte
+    } else {
+        format!("{texte} (détail : {detail})")
+    }
+}
+
 /// Reads up to `max` bytes of a child's stream on a thread of its own, so that the child never
 /// blocks on a full pipe.
 fn lire_en_fond(
@@ -243,15 +259,12 @@ fn lire_en_fond(
 }
 
 fn echec(quoi: &str, detail: &str) -> String {
-    let detail: String = detail.chars().take(300).collect();
-    format!(
-        "{quoi} : le fichier est anormal (fabriqué ou endommagé) ; ouvrez-le dans votre tableur et \
-         enregistrez-le de nouveau{}",
-        if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" (détail : {detail})")
-        }
+    avec_detail(
+        format!(
+            "{quoi} : le fichier est anormal (fabriqué ou endommagé) ; ouvrez-le dans votre tableur \
+             et enregistrez-le de nouveau"
+        ),
+        detail,
     )
 }
 
@@ -395,22 +408,18 @@ fn lot_dans_un_enfant<T: DeserializeOwned>(
     if complet {
         return Ok(String::new());
     }
-    let detail: String = detail_de(&erreurs).chars().take(300).collect();
+    let detail = detail_de(&erreurs);
     let quoi = match statut {
         None => format!(
             "l'ouverture a duré plus de {} s et a été arrêtée : le fichier est anormal (fabriqué ou endommagé)",
             limites::DUREE_LECTURE
         ),
-        Some(_) if detail.contains("memory") || detail.contains("capacity") => format!(
+        Some(_) if memoire_epuisee(detail) => format!(
             "l'ouverture de ce fichier demandait plus de {} de mémoire : le fichier est anormal (fabriqué ou endommagé)",
             super::octets_texte(limites::MEMOIRE_LECTURE)
         ),
         Some(_) => "le lecteur s'est interrompu sur ce fichier : le fichier est anormal (fabriqué ou endommagé)"
             .to_string(),
     };
-    Ok(if detail.is_empty() {
-        quoi
-    } else {
-        format!("{quoi} (détail : {detail})")
-    })
+    Ok(avec_detail(quoi, detail))
 }
