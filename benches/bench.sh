@@ -33,6 +33,13 @@ for _ in 1 2 3 4 5; do
   cat "$tmp/time"
 done > "$tmp/siodoc"
 t_siodoc=$(mediane 5 < "$tmp/siodoc")
+# The same on one core: per core, what siodoc does per document against what a peer does.
+for _ in 1 2 3 4 5; do
+  rm -rf "$tmp/sortie"
+  /usr/bin/time -o "$tmp/time" -f "%e" taskset -c 0 "$siodoc" generer "$classe" -o "$tmp/sortie" --formats pdf >/dev/null 2>&1
+  cat "$tmp/time"
+done > "$tmp/siodoc1"
+t_siodoc1=$(mediane 5 < "$tmp/siodoc1")
 docs=$(find "$tmp/sortie" -name '*.pdf' -not -path '*/impression/*' | wc -l)
 "$siodoc" generer "$classe" --exporter-sources "$tmp/sources" >/dev/null 2>&1
 for _ in 1 2 3; do
@@ -48,10 +55,12 @@ for _ in 1 2 3; do python3 benches/pair_python.py "$tmp/sources" | cut -d' ' -f2
 t_py=$(mediane 3 < "$tmp/py")
 echo "| $n candidats, $docs documents | temps (médiane) | ms par document | siodoc plus rapide |"
 echo "|---|---|---|---|"
-awk -v d="$docs" -v s="$t_siodoc" -v c="$t_cli" -v p="$t_py" 'BEGIN {
+awk -v d="$docs" -v s="$t_siodoc" -v u="$t_siodoc1" -v c="$t_cli" -v p="$t_py" 'BEGIN {
   printf "| siodoc generer (2 processus de rendu) | %.2f s | %.1f | |\n", s, 1000 * s / d
+  printf "| siodoc generer sur un seul cœur (taskset -c 0) | %.2f s | %.1f | |\n", u, 1000 * u / d
   printf "| boucle typst compile (CLI) | %.2f s | %.1f | %.1f× |\n", c, 1000 * c / d, c / s
   printf "| boucle de la liaison Python (un processus) | %.2f s | %.1f | %.1f× |\n", p, 1000 * p / d, p / s
+  printf "| liaison Python contre siodoc sur un cœur | | | %.1f× |\n", p / u
 }'
 echo
 echo "| candidats | documents | generer (PDF et XLSX) | mémoire max |"
