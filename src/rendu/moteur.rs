@@ -219,23 +219,7 @@ impl Moteur {
         options: &OptionsPdf,
     ) -> Result<PdfRendu, ErreurRendu> {
         let (doc, avertissements) = self.compiler(modele, donnees, options.date)?;
-        let opts = PdfOptions {
-            ident: Smart::Custom(options.identifiant.clone()),
-            creator: Smart::Custom(Some(format!("siodoc {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(Timestamp::new_utc(options.date)),
-            page_ranges: None,
-            standards: options.standards.clone(),
-            tagged: options.balise,
-            pretty: false,
-        };
-        let octets = typst_pdf::pdf(&doc, &opts).map_err(|e| ErreurRendu {
-            message: e
-                .iter()
-                .map(|e| self.decrire(e))
-                .collect::<Vec<_>>()
-                .join(" ; "),
-        })?;
-        Ok((octets, avertissements))
+        Ok((self.exporter(&doc, options)?, avertissements))
     }
 
     /// Lays out several documents of one template in a single compilation (their data as a
@@ -318,7 +302,7 @@ impl Moteur {
             timestamp: Some(Timestamp::new_utc(options.date)),
             page_ranges: None,
             standards: options.standards.clone(),
-            tagged: true,
+            tagged: options.balise,
             pretty: false,
         };
         typst_pdf::pdf(doc, &opts).map_err(|e| self.erreur(&e))
