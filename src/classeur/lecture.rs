@@ -16,7 +16,7 @@ use super::{Candidat, Champ, Classeur, Fiche, Parametres, Realisation};
 use crate::diagnostic::Diagnostic;
 use crate::entree::{self, Nature, limites};
 use crate::erreur::{Erreur, io_fr};
-use crate::referentiel::{OptionSio, Referentiel};
+use crate::referentiel::Referentiel;
 
 /// Most rows read from one sheet: a class of 1 000 candidates with 50 réalisations each.
 pub const LIGNES_MAX: usize = limites::LIGNES;
@@ -630,10 +630,7 @@ impl Source {
         );
 
         // Tick columns expected: those of the options present in the class.
-        let mut options: Vec<OptionSio> = candidats.iter().filter_map(Candidat::option).collect();
-        options.sort();
-        options.dedup();
-        let attendues = schema::colonnes_coches(referentiel, &options);
+        let attendues = schema::colonnes_coches(referentiel, &super::options_presentes(&candidats));
         let (realisations, colonnes_coches) = self.lire_lignes(
             schema::COLONNES_REALISATIONS,
             schema::REALISATIONS,

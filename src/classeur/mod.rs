@@ -165,6 +165,14 @@ impl Candidat {
     }
 }
 
+/// The options of a class, each once, in order: they decide which tick columns it has.
+pub fn options_presentes(candidats: &[Candidat]) -> Vec<OptionSio> {
+    let mut options: Vec<OptionSio> = candidats.iter().filter_map(Candidat::option).collect();
+    options.sort();
+    options.dedup();
+    options
+}
+
 /// The three parts of a tableau de synthèse, in print order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Partie {

@@ -844,13 +844,7 @@ fn synthese(
 ) -> Vec<Value> {
     let centre = classeur.parametres.centre.texte.as_str();
     let referentiel = profil.referentiel.charger();
-    let mut options: Vec<OptionSio> = classeur
-        .candidats
-        .iter()
-        .filter_map(Candidat::option)
-        .collect();
-    options.sort();
-    options.dedup();
+    let options = crate::classeur::options_presentes(&classeur.candidats);
     let colonnes = crate::classeur::schema::colonnes_coches(referentiel, &options);
     // An item is required when a coverage rule asks for it: 2019 bloc 1, 2011 SO1–SO4.
     let requis = |code: &str| match referentiel {

@@ -681,13 +681,7 @@ pub fn classe(
     let vert = Format::new()
         .set_background_color(Color::RGB(0xC6EFCE))
         .set_font_color(Color::RGB(0x006100));
-    let mut options: Vec<OptionSio> = classeur
-        .candidats
-        .iter()
-        .filter_map(Candidat::option)
-        .collect();
-    options.sort();
-    options.dedup();
+    let options = crate::classeur::options_presentes(&classeur.candidats);
 
     // The gaps are found while the option sheets are written: their sheet is filled alongside.
     let mut manques = Manques::new(wb.new_worksheet_with_constant_memory()?, &gras)?;
