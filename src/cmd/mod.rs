@@ -102,6 +102,16 @@ impl OptionsSession {
             _ => Ok(()),
         }
     }
+
+    /// The profile of a command that reads no workbook: `--session`, else the session being
+    /// prepared, with `--profil` over it.
+    pub fn profil_sans_classeur(&self) -> Result<siodoc::session::ProfilSession, Erreur> {
+        siodoc::session::ProfilSession::resoudre(
+            self.session,
+            self.profil.as_deref(),
+            session_par_defaut(),
+        )
+    }
 }
 
 /// The session being prepared today: from September on, next year's.

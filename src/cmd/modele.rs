@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use siodoc::Erreur;
 use siodoc::classeur::{cyclades, exemple, gabarit};
 use siodoc::referentiel::OptionSio;
-use siodoc::session::ProfilSession;
 
 use super::referentiel::OptionArg;
 
@@ -48,11 +47,7 @@ pub struct Args {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
-    let profil = ProfilSession::resoudre(
-        args.session.session,
-        args.session.profil.as_deref(),
-        super::session_par_defaut(),
-    )?;
+    let profil = args.session.profil_sans_classeur()?;
     let option = args.option.map(OptionSio::from);
     if args.classeur.exists() && !args.ecraser {
         return Err(Erreur::Ecriture {

@@ -60,11 +60,7 @@ enum Format {
 }
 
 pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
-    let profil = ProfilSession::resoudre(
-        args.session.session,
-        args.session.profil.as_deref(),
-        super::session_par_defaut(),
-    )?;
+    let profil = args.session.profil_sans_classeur()?;
     if let Some(chemin) = &args.exporter_profil {
         siodoc::fichier::ecrire_atomique(chemin, profil.vers_toml().as_bytes())?;
         eprintln!(
