@@ -163,13 +163,7 @@ pub fn executer(args: Args) -> Result<ExitCode, Erreur> {
     // The official template is read, and its landmarks found, before anything is written.
     let officiel = match &args.modele_officiel {
         Some(chemin) => {
-            let mut options: Vec<_> = classeur
-                .candidats
-                .iter()
-                .filter_map(|c| c.option())
-                .collect();
-            options.sort();
-            options.dedup();
+            let options = siodoc::classeur::options_presentes(&classeur.candidats);
             let m = ModeleOfficiel::charger(chemin, profil.referentiel, &options)?;
             for a in &m.avertissements {
                 eprintln!("avertissement : {a}");

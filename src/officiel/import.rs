@@ -18,7 +18,6 @@ use crate::classeur::gabarit::{
 use crate::classeur::{Champ, Classeur, Parametres, Partie, lecture, lire_coche, schema};
 use crate::diagnostic::Diagnostic;
 use crate::erreur::Erreur;
-use crate::referentiel::OptionSio;
 use crate::session::ProfilSession;
 
 /// Extensions of the spreadsheets an official tableau comes in.
@@ -455,19 +454,18 @@ pub fn classe(tableaux: &[&TableauLu], profil: &ProfilSession) -> Classeur {
         formateur: vide(),
         date: vide(),
     };
-    let mut options: Vec<OptionSio> = tableaux
-        .iter()
-        .filter_map(|t| t.candidat.option())
-        .collect();
-    options.sort();
-    options.dedup();
-    let colonnes_coches = schema::colonnes_coches(profil.referentiel.charger(), &options)
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
+    let candidats: Vec<crate::classeur::Candidat> =
+        tableaux.iter().map(|t| t.candidat.clone()).collect();
+    let colonnes_coches = schema::colonnes_coches(
+        profil.referentiel.charger(),
+        &crate::classeur::options_presentes(&candidats),
+    )
+    .into_iter()
+    .map(|c| c.code)
+    .collect();
     Classeur::new(
         parametres,
-        tableaux.iter().map(|t| t.candidat.clone()).collect(),
+        candidats,
         tableaux
             .iter()
             .flat_map(|t| t.realisations.iter().cloned())
