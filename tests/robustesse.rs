@@ -1005,6 +1005,78 @@ fn an_xls_sheet_whose_cells_reach_absurd_columns_is_refused_before_allocation() 
     );
 }
 
+/// An XLS whose sheets each stay under the limit of one sheet but not together: calamine parses
+/// and keeps every sheet when it opens the file, so two sheets of 6 million cells (two cells
+/// each, in opposite corners) would be held at once. Refused before the spreadsheet reader.
+#[test]
+fn an_xls_whose_sheets_together_exceed_the_cell_limit_is_refused_before_allocation() {
+    use std::io::Write;
+    fn enregistrement(genre: u16, donnees: &[u8]) -> Vec<u8> {
+        let mut r = genre.to_le_bytes().to_vec();
+        r.extend((donnees.len() as u16).to_le_bytes());
+        r.extend(donnees);
+        r
+    }
+    let bof = |genre: u16| {
+        let mut d = vec![0x00, 0x06];
+        d.extend(genre.to_le_bytes());
+        d.extend([0u8; 12]);
+        enregistrement(0x0809, &d)
+    };
+    let nombre = |ligne: u16, colonne: u16| {
+        let mut d = ligne.to_le_bytes().to_vec();
+        d.extend(colonne.to_le_bytes());
+        d.extend([0u8; 2]);
+        d.extend(1f64.to_le_bytes());
+        enregistrement(0x0203, &d)
+    };
+    let feuille = [
+        bof(0x0010),
+        nombre(0, 0),
+        nombre(39_999, 149),
+        enregistrement(0x000A, &[]),
+    ]
+    .concat();
+    let feuille_declaree = |position: u32, nom: &str| {
+        let mut d = position.to_le_bytes().to_vec();
+        d.extend([0, 0, nom.len() as u8, 0]);
+        d.extend(nom.as_bytes());
+        enregistrement(0x0085, &d)
+    };
+    // The globals' length does not depend on the offsets: measured first, then written.
+    let globales = |p1: u32, p2: u32| {
+        [
+            bof(0x0005),
+            feuille_declaree(p1, "Candidats"),
+            feuille_declaree(p2, "Fiches"),
+            enregistrement(0x000A, &[]),
+        ]
+        .concat()
+    };
+    let debut = globales(0, 0).len() as u32;
+    let flux = [
+        globales(debut, debut + feuille.len() as u32),
+        feuille.clone(),
+        feuille,
+    ]
+    .concat();
+    let dir = temp();
+    let f = dir.path().join("classe.xls");
+    let mut ole = cfb::create(&f).unwrap();
+    ole.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&flux)
+        .unwrap();
+    ole.flush().unwrap();
+    drop(ole);
+    refuse_classeur(
+        &f,
+        "le fichier XLS couvre plus de 10000000 cellules en tout sur ses 2 feuilles (jusqu'à la feuille n° 2) ; \
+         siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, ou bien supprimez les feuilles \
+         inutiles et enregistrez-le au format XLSX",
+    );
+}
+
 /// Two .xls files found by fuzzing (tests/donnees/fuzz/classeur_xls): one made calamine panic on
 /// its sector table, the other made it follow a looping sector chain until memory ran out. The
 /// OLE container is now checked first (cfb crate): a French error naming the file, code 2.

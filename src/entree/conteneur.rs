@@ -263,9 +263,15 @@ fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
             _ => {}
         }
     }
+    // calamine parses every sheet when it opens the file and keeps them all: the rectangles of
+    // all the sheets are held at once, so their sum is bounded too (a few sheets, or one sheet
+    // listed many times, each just under the limit of one, would otherwise fill the memory).
+    let mut surface_totale = 0u64;
+    let feuilles = positions.len();
     for (n, position) in positions.into_iter().enumerate() {
         let ou = format!("la feuille n° {} du fichier XLS", n + 1);
         let mut etendue = Etendue::default();
+        let mut annoncee = 0u64;
         let (mut vu_bof, mut profondeur) = (false, 0usize);
         for (genre, donnees) in enregistrements(position) {
             budget = budget.saturating_sub(1);
@@ -307,6 +313,7 @@ fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
                         } else {
                             (1, 1)
                         };
+                        annoncee = annoncee.max(lignes.saturating_mul(colonnes));
                         if lignes.saturating_mul(colonnes) > limites::CELLULES {
                             return Err(Probleme::Limite(format!(
                                 "{ou} annonce {lignes} lignes × {colonnes} colonnes ; siodoc lit au plus {} cellules \
@@ -332,6 +339,16 @@ fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
                 }
                 _ => {}
             }
+        }
+        surface_totale = surface_totale.saturating_add(annoncee.max(etendue.surface()));
+        if surface_totale > limites::CELLULES {
+            return Err(Probleme::Limite(format!(
+                "le fichier XLS couvre plus de {} cellules en tout sur ses {feuilles} feuilles (jusqu'à la \
+                 feuille n° {}) ; siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, \
+                 ou bien supprimez les feuilles inutiles et enregistrez-le au format XLSX",
+                limites::CELLULES,
+                n + 1
+            )));
         }
     }
     Ok(())
@@ -387,6 +404,12 @@ struct Etendue {
 }
 
 impl Etendue {
+    /// Cells of the rectangle from the first filled cell to the last: what calamine allocates.
+    fn surface(&self) -> u64 {
+        (self.lignes - self.min_ligne.unwrap_or(0))
+            * (self.colonnes - self.min_colonne.unwrap_or(0))
+    }
+
     fn ajouter(&mut self, ligne: u64, colonne: u64, ou: &str) -> Result<(), Probleme> {
         self.lignes = self.lignes.max(ligne + 1);
         self.colonnes = self.colonnes.max(colonne + 1);
@@ -409,9 +432,7 @@ impl Etendue {
                 limites::COLONNES
             )));
         }
-        let surface = (self.lignes - self.min_ligne.unwrap_or(0))
-            * (self.colonnes - self.min_colonne.unwrap_or(0));
-        if surface > limites::CELLULES {
+        if self.surface() > limites::CELLULES {
             return Err(Probleme::Limite(format!(
                 "{ou} couvre plus de {} cellules ; siodoc n'en lit pas davantage par feuille",
                 limites::CELLULES
