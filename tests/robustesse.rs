@@ -1077,6 +1077,41 @@ fn an_xls_whose_sheets_together_exceed_the_cell_limit_is_refused_before_allocati
     );
 }
 
+/// The same for an ODS, which calamine also reads whole when it opens it: two sheets of 6 million
+/// cells each (a value in the first cell, another 39 999 rows and 149 columns further, the rows
+/// and cells between them repeated), each within the limit of one sheet, not together.
+#[test]
+fn an_ods_whose_sheets_together_exceed_the_cell_limit_is_refused_before_allocation() {
+    let feuille = |nom: &str| {
+        format!(
+            r#"<table:table table:name="{nom}"><table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="39998"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="149"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row></table:table>"#
+        )
+    };
+    let contenu = format!(
+        r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>{}{}</office:spreadsheet></office:body></office:document-content>"#,
+        feuille("Candidats"),
+        feuille("Fiches")
+    );
+    let dir = temp();
+    let f = dir.path().join("classe.ods");
+    zip_de(
+        &f,
+        &[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+            ),
+            ("content.xml", contenu.into_bytes()),
+        ],
+    );
+    refuse_classeur(
+        &f,
+        "le fichier ODS couvre plus de 10000000 cellules en tout sur ses feuilles (jusqu'à la feuille « Fiches ») ; \
+         siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, ou bien supprimez les feuilles \
+         inutiles et enregistrez",
+    );
+}
+
 /// Two .xls files found by fuzzing (tests/donnees/fuzz/classeur_xls): one made calamine panic on
 /// its sector table, the other made it follow a looping sector chain until memory ran out. The
 /// OLE container is now checked first (cfb crate): a French error naming the file, code 2.

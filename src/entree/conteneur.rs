@@ -554,6 +554,9 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(lecteur));
     let mut buf = Vec::new();
     let mut etendue = Etendue::default();
+    // calamine reads every sheet of an ODS when it opens it, as for an XLS (see scanner_biff):
+    // the sheets before this one count too.
+    let mut surface_precedentes = 0u64;
     let mut feuille = String::new();
     let (mut ligne, mut colonne) = (0u64, 0u64);
     let mut repetitions_ligne = 1u64;
@@ -574,6 +577,7 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
         match e.name().as_ref() {
             "table:table" => {
                 feuille = attribut(e, "table:name").unwrap_or_default();
+                surface_precedentes = surface_precedentes.saturating_add(etendue.surface());
                 etendue = Etendue::default();
                 ligne = 0;
             }
@@ -591,6 +595,14 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
                     let derniere = ligne.saturating_add(repetitions_ligne - 1);
                     etendue.ajouter(ligne, colonne, &ou)?;
                     etendue.ajouter(derniere, colonne.saturating_add(n - 1), &ou)?;
+                    if surface_precedentes.saturating_add(etendue.surface()) > limites::CELLULES {
+                        return Err(Probleme::Limite(format!(
+                            "le fichier ODS couvre plus de {} cellules en tout sur ses feuilles (jusqu'à {ou}) ; \
+                             siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, ou bien \
+                             supprimez les feuilles inutiles et enregistrez",
+                            limites::CELLULES
+                        )));
+                    }
                 }
                 colonne = colonne.saturating_add(n);
             }
