@@ -1112,6 +1112,29 @@ fn an_ods_whose_sheets_together_exceed_the_cell_limit_is_refused_before_allocati
     );
 }
 
+/// The same for an XLSX: siodoc keeps every sheet it has read until the workbook is read, so
+/// two sheets of 6 million cells each (a value in A1, another in ET40000) are refused together.
+#[test]
+fn an_xlsx_whose_sheets_together_exceed_the_cell_limit_is_refused_before_allocation() {
+    let feuille = br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="40000"><c r="ET40000"><v>1</v></c></row></sheetData></worksheet>"#.to_vec();
+    let dir = temp();
+    let f = dir.path().join("classe.xlsx");
+    zip_de(
+        &f,
+        &[
+            ("xl/workbook.xml", b"<workbook/>".to_vec()),
+            ("xl/worksheets/sheet1.xml", feuille.clone()),
+            ("xl/worksheets/sheet2.xml", feuille),
+        ],
+    );
+    refuse_classeur(
+        &f,
+        "le classeur couvre plus de 10000000 cellules en tout sur ses feuilles (jusqu'à la feuille \
+         « xl/worksheets/sheet2.xml ») ; siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, \
+         ou bien supprimez les feuilles inutiles et enregistrez",
+    );
+}
+
 /// Two .xls files found by fuzzing (tests/donnees/fuzz/classeur_xls): one made calamine panic on
 /// its sector table, the other made it follow a looping sector chain until memory ran out. The
 /// OLE container is now checked first (cfb crate): a French error naming the file, code 2.

@@ -95,6 +95,9 @@ pub fn controler(chemin: &Path, nature: Nature) -> Result<(), Erreur> {
         )));
     }
     let mut total = 0u64;
+    // siodoc keeps every sheet it has read until the workbook is read: the rectangles of all
+    // the sheets are bounded together, as for an XLS or an ODS (see scanner_biff).
+    let mut surface_feuilles = 0u64;
     for i in 0..zip.len() {
         let entree = zip.by_index(i).map_err(|e| {
             refus(format!(
@@ -110,17 +113,29 @@ pub fn controler(chemin: &Path, nature: Nature) -> Result<(), Erreur> {
             lus: 0,
             limite,
         };
-        let scan =
-            if nature == Nature::Xlsx && nom.starts_with("xl/worksheets/") && nom.ends_with(".xml")
-            {
-                scanner_feuille_xlsx(&mut lecteur, &nom)
-            } else if nature == Nature::Xlsx && nom == "xl/sharedStrings.xml" {
-                scanner_chaines_xlsx(&mut lecteur)
-            } else if nature == Nature::Ods && nom == "content.xml" {
-                scanner_ods(&mut lecteur)
-            } else {
-                Ok(())
-            };
+        let scan = if nature == Nature::Xlsx
+            && nom.starts_with("xl/worksheets/")
+            && nom.ends_with(".xml")
+        {
+            scanner_feuille_xlsx(&mut lecteur, &nom).and_then(|surface| {
+                    surface_feuilles = surface_feuilles.saturating_add(surface);
+                    if surface_feuilles > limites::CELLULES {
+                        return Err(Probleme::Limite(format!(
+                            "le classeur couvre plus de {} cellules en tout sur ses feuilles (jusqu'à la \
+                             feuille « {nom} ») ; siodoc n'en lit pas davantage : le fichier est endommagé \
+                             ou fabriqué, ou bien supprimez les feuilles inutiles et enregistrez",
+                            limites::CELLULES
+                        )));
+                    }
+                    Ok(())
+                })
+        } else if nature == Nature::Xlsx && nom == "xl/sharedStrings.xml" {
+            scanner_chaines_xlsx(&mut lecteur)
+        } else if nature == Nature::Ods && nom == "content.xml" {
+            scanner_ods(&mut lecteur)
+        } else {
+            Ok(())
+        };
         // Malformed XML is calamine's to report: the scan only looks for what allocates.
         let scan = match scan {
             Err(Probleme::Io(e)) if e.to_string() == XML_MALFORME => Ok(()),
@@ -442,7 +457,8 @@ impl Etendue {
     }
 }
 
-fn scanner_feuille_xlsx(lecteur: &mut impl Read, nom: &str) -> Result<(), Probleme> {
+/// Scans one XLSX sheet; returns the cells of the rectangle that holds its values.
+fn scanner_feuille_xlsx(lecteur: &mut impl Read, nom: &str) -> Result<u64, Probleme> {
     let ou = format!("la feuille « {nom} »");
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(lecteur));
     let mut buf = Vec::new();
@@ -466,7 +482,7 @@ fn scanner_feuille_xlsx(lecteur: &mut impl Read, nom: &str) -> Result<(), Proble
                 colonne = 0;
                 continue;
             }
-            Event::Eof => return Ok(()),
+            Event::Eof => return Ok(etendue.surface()),
             _ => continue,
         };
         match e.local_name().as_ref() {
