@@ -95,9 +95,7 @@ pub fn controler(chemin: &Path, nature: Nature) -> Result<(), Erreur> {
         )));
     }
     let mut total = 0u64;
-    // siodoc keeps every sheet it has read until the workbook is read: the rectangles of all
-    // the sheets are bounded together, as for an XLS or an ODS (see scanner_biff).
-    let mut surface_feuilles = 0u64;
+    let mut cumul = Cumul::default();
     for i in 0..zip.len() {
         let entree = zip.by_index(i).map_err(|e| {
             refus(format!(
@@ -113,29 +111,19 @@ pub fn controler(chemin: &Path, nature: Nature) -> Result<(), Erreur> {
             lus: 0,
             limite,
         };
-        let scan = if nature == Nature::Xlsx
-            && nom.starts_with("xl/worksheets/")
-            && nom.ends_with(".xml")
-        {
-            scanner_feuille_xlsx(&mut lecteur, &nom).and_then(|surface| {
-                    surface_feuilles = surface_feuilles.saturating_add(surface);
-                    if surface_feuilles > limites::CELLULES {
-                        return Err(Probleme::Limite(format!(
-                            "le classeur couvre plus de {} cellules en tout sur ses feuilles (jusqu'à la \
-                             feuille « {nom} ») ; siodoc n'en lit pas davantage : le fichier est endommagé \
-                             ou fabriqué, ou bien supprimez les feuilles inutiles et enregistrez",
-                            limites::CELLULES
-                        )));
-                    }
-                    Ok(())
+        let scan =
+            if nature == Nature::Xlsx && nom.starts_with("xl/worksheets/") && nom.ends_with(".xml")
+            {
+                scanner_feuille_xlsx(&mut lecteur, &nom).and_then(|surface| {
+                    cumul.ajouter(surface, "le classeur", "", &feuille_de(&nom), "")
                 })
-        } else if nature == Nature::Xlsx && nom == "xl/sharedStrings.xml" {
-            scanner_chaines_xlsx(&mut lecteur)
-        } else if nature == Nature::Ods && nom == "content.xml" {
-            scanner_ods(&mut lecteur)
-        } else {
-            Ok(())
-        };
+            } else if nature == Nature::Xlsx && nom == "xl/sharedStrings.xml" {
+                scanner_chaines_xlsx(&mut lecteur)
+            } else if nature == Nature::Ods && nom == "content.xml" {
+                scanner_ods(&mut lecteur)
+            } else {
+                Ok(())
+            };
         // Malformed XML is calamine's to report: the scan only looks for what allocates.
         let scan = match scan {
             Err(Probleme::Io(e)) if e.to_string() == XML_MALFORME => Ok(()),
@@ -278,11 +266,10 @@ fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
             _ => {}
         }
     }
-    // calamine parses every sheet when it opens the file and keeps them all: the rectangles of
-    // all the sheets are held at once, so their sum is bounded too (a few sheets, or one sheet
-    // listed many times, each just under the limit of one, would otherwise fill the memory).
-    let mut surface_totale = 0u64;
-    let feuilles = positions.len();
+    // A sheet listed many times by crafted BOUNDSHEET records counts each time: calamine parses
+    // it each time.
+    let mut cumul = Cumul::default();
+    let feuilles = format!("{} ", positions.len());
     for (n, position) in positions.into_iter().enumerate() {
         let ou = format!("la feuille n° {} du fichier XLS", n + 1);
         let mut etendue = Etendue::default();
@@ -355,16 +342,13 @@ fn scanner_biff(flux: &[u8]) -> Result<(), Probleme> {
                 _ => {}
             }
         }
-        surface_totale = surface_totale.saturating_add(annoncee.max(etendue.surface()));
-        if surface_totale > limites::CELLULES {
-            return Err(Probleme::Limite(format!(
-                "le fichier XLS couvre plus de {} cellules en tout sur ses {feuilles} feuilles (jusqu'à la \
-                 feuille n° {}) ; siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, \
-                 ou bien supprimez les feuilles inutiles et enregistrez-le au format XLSX",
-                limites::CELLULES,
-                n + 1
-            )));
-        }
+        cumul.ajouter(
+            annoncee.max(etendue.surface()),
+            "le fichier XLS",
+            &feuilles,
+            &format!("la feuille n° {}", n + 1),
+            "-le au format XLSX",
+        )?;
     }
     Ok(())
 }
@@ -457,9 +441,58 @@ impl Etendue {
     }
 }
 
+/// The rectangles of all the sheets of a workbook, added up as they are scanned: calamine
+/// parses every sheet of an XLS or an ODS when it opens the file, and siodoc keeps every sheet
+/// it has read until the whole workbook is read, so all the rectangles are held at once. Sheets
+/// each just under the limit of one would otherwise fill the memory together.
+#[derive(Default)]
+struct Cumul(u64);
+
+impl Cumul {
+    /// Adds the rectangle of a sheet scanned to its end, then checks the sum (see `controler`).
+    fn ajouter(
+        &mut self,
+        surface: u64,
+        fichier: &str,
+        feuilles: &str,
+        ou: &str,
+        format: &str,
+    ) -> Result<(), Probleme> {
+        self.0 = self.0.saturating_add(surface);
+        self.controler(0, fichier, feuilles, ou, format)
+    }
+
+    /// Checks the sheets added so far with `en_cours`, the rectangle of the sheet `ou` being
+    /// scanned, for the message: `fichier` (« le fichier XLS »…), `feuilles` their count when
+    /// known (« 2 »), `format` what to save the file as (« -le au format XLSX »).
+    fn controler(
+        &self,
+        en_cours: u64,
+        fichier: &str,
+        feuilles: &str,
+        ou: &str,
+        format: &str,
+    ) -> Result<(), Probleme> {
+        if self.0.saturating_add(en_cours) <= limites::CELLULES {
+            return Ok(());
+        }
+        Err(Probleme::Limite(format!(
+            "{fichier} couvre plus de {} cellules en tout sur ses {feuilles}feuilles (jusqu'à {ou}) ; \
+             siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, ou bien supprimez \
+             les feuilles inutiles et enregistrez{format}",
+            limites::CELLULES
+        )))
+    }
+}
+
+/// « la feuille « Candidats » », for messages.
+fn feuille_de(nom: &str) -> String {
+    format!("la feuille « {nom} »")
+}
+
 /// Scans one XLSX sheet; returns the cells of the rectangle that holds its values.
 fn scanner_feuille_xlsx(lecteur: &mut impl Read, nom: &str) -> Result<u64, Probleme> {
-    let ou = format!("la feuille « {nom} »");
+    let ou = feuille_de(nom);
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(lecteur));
     let mut buf = Vec::new();
     let mut etendue = Etendue::default();
@@ -570,9 +603,7 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(lecteur));
     let mut buf = Vec::new();
     let mut etendue = Etendue::default();
-    // calamine reads every sheet of an ODS when it opens it, as for an XLS (see scanner_biff):
-    // the sheets before this one count too.
-    let mut surface_precedentes = 0u64;
+    let mut cumul = Cumul::default();
     let mut feuille = String::new();
     let (mut ligne, mut colonne) = (0u64, 0u64);
     let mut repetitions_ligne = 1u64;
@@ -589,11 +620,12 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
             Event::Eof => return Ok(()),
             _ => continue,
         };
-        let ou = format!("la feuille « {feuille} »");
+        let ou = feuille_de(&feuille);
         match e.name().as_ref() {
             "table:table" => {
                 feuille = attribut(e, "table:name").unwrap_or_default();
-                surface_precedentes = surface_precedentes.saturating_add(etendue.surface());
+                // The sheet before this one is done (`ou` still names it).
+                cumul.ajouter(etendue.surface(), "le fichier ODS", "", &ou, "")?;
                 etendue = Etendue::default();
                 ligne = 0;
             }
@@ -611,14 +643,9 @@ fn scanner_ods(lecteur: &mut impl Read) -> Result<(), Probleme> {
                     let derniere = ligne.saturating_add(repetitions_ligne - 1);
                     etendue.ajouter(ligne, colonne, &ou)?;
                     etendue.ajouter(derniere, colonne.saturating_add(n - 1), &ou)?;
-                    if surface_precedentes.saturating_add(etendue.surface()) > limites::CELLULES {
-                        return Err(Probleme::Limite(format!(
-                            "le fichier ODS couvre plus de {} cellules en tout sur ses feuilles (jusqu'à {ou}) ; \
-                             siodoc n'en lit pas davantage : le fichier est endommagé ou fabriqué, ou bien \
-                             supprimez les feuilles inutiles et enregistrez",
-                            limites::CELLULES
-                        )));
-                    }
+                    // Checked as the sheet grows, not at its end: a sheet whose XML breaks
+                    // later is read by calamine up to the break.
+                    cumul.controler(etendue.surface(), "le fichier ODS", "", &ou, "")?;
                 }
                 colonne = colonne.saturating_add(n);
             }
